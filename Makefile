@@ -1,0 +1,48 @@
+# Two commands for a fresh machine:  make run  (the whole system, demo network)
+#                                     make test (every test)
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install browser lint typecheck check messages bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, migrate, load the demo network and serve it at http://$(HOST):$(PORT)
+run: $(STAMP)
+	$(BIN)/fristad migrate --no-input
+	$(BIN)/fristad demo
+	$(BIN)/fristad collectstatic --no-input --verbosity 0
+	$(BIN)/uvicorn fristad.asgi:application --host $(HOST) --port $(PORT) --no-access-log --no-server-header
+
+## Every test: unit, integration and browser tests (installs Debian's chromium where missing)
+test: $(STAMP) browser
+	$(BIN)/ruff check fristad tests bench
+	$(BIN)/mypy fristad
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check fristad tests bench
+	$(BIN)/ruff format --check fristad tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy fristad
+
+## Recompile the .mo catalogues from the .po files (no GNU gettext needed)
+messages: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,1 @@
+"""Fristad: the platform a national network of women's shelters runs on."""

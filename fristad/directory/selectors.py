@@ -1,0 +1,228 @@
+"""Reads of the directory for the public site, the JSON list and the export.
+
+Only active jourer are public. Nothing here returns anything finer than a municipality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+
+from fristad.directory.hours import STOCKHOLM, OpenStatus, Schedule, Slot, open_status
+from fristad.directory.jourfile import ExceptionSpec, JourSpec, PhoneSpec, WeeklySlot
+from fristad.directory.models import Jour, JourKind, OpeningException, Phone, Service
+from fristad.geo.models import Municipality
+from fristad.geo.selectors import distance_km, fold
+
+UPCOMING_EXCEPTION_DAYS = 21
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    open_now: bool = False
+    chats: bool = False
+    shelter: bool = False
+    tjejjour: bool = False
+    language: str = ""
+
+    @property
+    def any(self) -> bool:
+        return self.open_now or self.chats or self.shelter or self.tjejjour or bool(self.language)
+
+
+@dataclass
+class PhoneView:
+    phone: Phone
+    schedule: Schedule
+    status: OpenStatus
+    upcoming_exceptions: list[OpeningException]
+
+
+@dataclass
+class JourView:
+    jour: Jour
+    phones: list[PhoneView]
+    services: list[str]
+    languages: list[str]
+    distance_km: float | None = None
+    serves_searched_municipality: bool = False
+    served_names: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return any(p.status.is_open for p in self.phones)
+
+    @property
+    def main_phone(self) -> PhoneView | None:
+        return self.phones[0] if self.phones else None
+
+    @property
+    def offers_shelter(self) -> bool:
+        return Service.SKYDDAT_BOENDE in self.services
+
+
+def municipality_lookup() -> dict[str, str]:
+    """Codes and case-folded names, each to the municipality code (for imports)."""
+    lookup: dict[str, str] = {}
+    for code, name in Municipality.objects.values_list("code", "name"):
+        lookup[code] = code
+        lookup[name.casefold()] = code
+        lookup[fold(name)] = code
+    return lookup
+
+
+def _public_jourer(filters: SearchFilters | None = None) -> QuerySet[Jour]:
+    today = datetime.now(STOCKHOLM).date()
+    queryset = (
+        Jour.objects.filter(is_active=True)
+        .select_related("home_municipality__county")
+        .prefetch_related(
+            "services",
+            "languages",
+            Prefetch(
+                "phones",
+                queryset=Phone.objects.prefetch_related(
+                    "weekly_hours",
+                    Prefetch(
+                        "exceptions",
+                        queryset=OpeningException.objects.filter(
+                            date__gte=today - timedelta(days=1),
+                            date__lte=today + timedelta(days=UPCOMING_EXCEPTION_DAYS),
+                        ),
+                    ),
+                ),
+            ),
+        )
+    )
+    if filters:
+        if filters.chats:
+            queryset = queryset.filter(chats=True)
+        if filters.tjejjour:
+            queryset = queryset.filter(kind__in=[JourKind.TJEJJOUR, JourKind.BOTH])
+        if filters.shelter:
+            queryset = queryset.filter(services__service=Service.SKYDDAT_BOENDE)
+        if filters.language:
+            queryset = queryset.filter(languages__language=filters.language)
+    return queryset.distinct()
+
+
+def schedule_of(phone: Phone) -> Schedule:
+    """The phone's schedule from prefetched rows."""
+    weekly: dict[int, list[Slot]] = {}
+    for hours in phone.weekly_hours.all():
+        weekly.setdefault(hours.weekday, []).append(Slot(hours.opens, hours.closes))
+    exceptions: dict[date, list[Slot]] = {}
+    for exception in phone.exceptions.all():
+        slots = exceptions.setdefault(exception.date, [])
+        if not exception.closed and exception.opens is not None and exception.closes is not None:
+            slots.append(Slot(exception.opens, exception.closes))
+    return Schedule(
+        weekly={day: tuple(slots) for day, slots in weekly.items()},
+        exceptions={day: tuple(slots) for day, slots in exceptions.items()},
+    )
+
+
+def _view(jour: Jour, now: datetime) -> JourView:
+    today = now.astimezone(STOCKHOLM).date()
+    phones = []
+    for phone in jour.phones.all():
+        schedule = schedule_of(phone)
+        phones.append(
+            PhoneView(
+                phone=phone,
+                schedule=schedule,
+                status=open_status(schedule, now),
+                upcoming_exceptions=[e for e in phone.exceptions.all() if e.date >= today],
+            )
+        )
+    return JourView(
+        jour=jour,
+        phones=phones,
+        services=[s.service for s in jour.services.all()],
+        languages=[lang.language for lang in jour.languages.all()],
+    )
+
+
+def jour_search(
+    *, municipality: Municipality, filters: SearchFilters, now: datetime, limit: int = 10
+) -> list[JourView]:
+    """Jourer nearest her municipality: those that serve it first, then by distance."""
+    serving = set(
+        Jour.served_municipalities.through.objects.filter(municipality_id=municipality.code).values_list(
+            "jour_id", flat=True
+        )
+    )
+    views = []
+    for jour in _public_jourer(filters):
+        view = _view(jour, now)
+        if filters.open_now and not view.is_open:
+            continue
+        home = jour.home_municipality
+        view.distance_km = distance_km(municipality.latitude, municipality.longitude, home.latitude, home.longitude)
+        view.serves_searched_municipality = jour.pk in serving
+        views.append(view)
+    views.sort(key=lambda v: (not v.serves_searched_municipality, v.distance_km or 0.0, v.jour.name))
+    return views[:limit]
+
+
+def jour_list_public(*, now: datetime) -> list[JourView]:
+    """Every public jour, ordered by county then name."""
+    views = [_view(jour, now) for jour in _public_jourer()]
+    views.sort(key=lambda v: (v.jour.home_municipality.county_id, v.jour.name))
+    return views
+
+
+def jour_get_public(*, slug: str, now: datetime) -> JourView | None:
+    jour = _public_jourer().filter(slug=slug).first()
+    if jour is None:
+        return None
+    view = _view(jour, now)
+    view.served_names = list(jour.served_municipalities.order_by("name").values_list("name", flat=True))
+    return view
+
+
+def jourer_export_specs() -> list[JourSpec]:
+    """Every jour (active or not) in the jour-file form, for export-jourer."""
+    jourer = Jour.objects.select_related("home_municipality").prefetch_related(
+        "services", "languages", "served_municipalities", "phones__weekly_hours", "phones__exceptions"
+    )
+    specs = []
+    for jour in jourer.order_by("slug"):
+        specs.append(
+            JourSpec(
+                name=jour.name,
+                slug=jour.slug,
+                kind=jour.kind,
+                home_municipality=jour.home_municipality_id,
+                served_municipalities=sorted(
+                    (m.code for m in jour.served_municipalities.all()),
+                    key=lambda code: (code != jour.home_municipality_id, code),
+                ),
+                chats=jour.chats,
+                languages=[lang.language for lang in jour.languages.all()],
+                services=[s.service for s in jour.services.all()],
+                accessibility_notes=jour.accessibility_notes,
+                email=jour.email,
+                website=jour.website,
+                member_since=jour.member_since,
+                is_demo=jour.is_demo,
+                phones=[
+                    PhoneSpec(
+                        kind=phone.kind,
+                        number=phone.number,
+                        weekly=[WeeklySlot(h.weekday, h.opens, h.closes) for h in phone.weekly_hours.all()],
+                        exceptions=[
+                            ExceptionSpec(e.date, e.closed, e.opens, e.closes, e.note) for e in phone.exceptions.all()
+                        ],
+                    )
+                    for phone in jour.phones.all()
+                ],
+            )
+        )
+    return specs
+
+
+def demo_network_present() -> bool:
+    return Jour.objects.filter(is_demo=True, is_active=True).exists()

@@ -1,0 +1,1 @@
+"""Reference geography of Sweden: län, kommuner with coordinates, postal codes."""

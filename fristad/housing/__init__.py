@@ -1,0 +1,1 @@
+"""Skyddat boende: permits, places, live vacancies, caseworkers' search, placement requests and placements."""

@@ -1,0 +1,1 @@
+"""Anonymous contact records and the statistics and reports built from them. Never imports chat."""

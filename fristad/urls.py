@@ -1,0 +1,17 @@
+"""Public site under language prefixes: Swedish unprefixed, /en/ and /ar/.
+
+The language lives in the URL, never in a cookie.
+"""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+urlpatterns = i18n_patterns(
+    path("", include("fristad.directory.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "fristad.web.views.bad_request"
+handler403 = "fristad.web.views.permission_denied"
+handler404 = "fristad.web.views.not_found"
+handler500 = "fristad.web.views.server_error"

@@ -1,0 +1,50 @@
+"""Access log without addresses, and the privacy floor of every public response."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+
+from fristad.web.privacy import is_public_path
+
+access_log = logging.getLogger("fristad.access")
+privacy_log = logging.getLogger("fristad.privacy")
+
+
+class AccessLogMiddleware:
+    """One line per request: method, path without query string, status, duration.
+
+    Never the client's address, user agent, referrer or query string: a search
+    for a postal code says where she is.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        access_log.info(
+            "%s %s %s %.1fms", request.method, request.path[:200], response.status_code, elapsed_ms
+        )
+        return response
+
+
+class PublicPrivacyMiddleware:
+    """Public responses carry no cookie, whatever a view or middleware tried."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if is_public_path(request.path) and response.cookies:
+            privacy_log.error(
+                "dropped cookies %s on public path %s", sorted(response.cookies), request.path[:200]
+            )
+            response.cookies.clear()
+        return response

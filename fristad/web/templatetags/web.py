@@ -1,0 +1,38 @@
+"""The language switch: the same page in another language, query string kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    offered = [
+        code
+        for code, _name in settings.LANGUAGES
+        if code in settings.COMPLETE_LANGUAGES or context.get("all_languages_page") or code == current
+    ]
+    links = []
+    for code in offered:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return links
