@@ -17,7 +17,9 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         error_messages={
             "required": _("Write a postal code (like 115 20) or the name of a municipality."),
-            "max_length": _("That is too long to be a postal code or a municipality. Try again with fewer letters."),
+            "max_length": _(
+                "That is too long to be a postal code or a municipality. Try again with fewer letters."
+            ),
         },
     )
     open = forms.BooleanField(label=_("Open now"), required=False)
@@ -27,7 +29,7 @@ class SearchForm(forms.Form):
     lang = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        choices=[("", _("Any language"))] + list(Language.choices),
+        choices=[("", _("Any language")), *Language.choices],
         error_messages={"invalid_choice": _("Choose a language from the list.")},
     )
 

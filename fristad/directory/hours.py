@@ -75,10 +75,12 @@ def intervals(schedule: Schedule, first: date, last: date) -> list[tuple[datetim
 def open_status(schedule: Schedule, at: datetime) -> OpenStatus:
     """Is it open at the instant ``at``, until when, or when does it open next."""
     local_day = at.astimezone(STOCKHOLM).date()
-    spans = intervals(schedule, local_day - timedelta(days=1), local_day + timedelta(days=7))
+    last_day = local_day + timedelta(days=7)
+    horizon = _wall(last_day + timedelta(days=1), time(0))
+    spans = intervals(schedule, local_day - timedelta(days=1), last_day)
     for start, end in spans:
         if start <= at < end:
-            return OpenStatus(True, end, None)
+            return OpenStatus(True, end if end < horizon else None, None)
         if start > at:
             return OpenStatus(False, None, start)
     return OpenStatus(False, None, None)

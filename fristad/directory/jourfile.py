@@ -234,7 +234,9 @@ def _phone(kind: str, number: str, hours: str, exceptions: str) -> PhoneSpec:
 
 
 def format_phone(phone: PhoneSpec) -> str:
-    return " | ".join([f"{phone.kind} {phone.number}", format_weekly(phone.weekly), format_exceptions(phone.exceptions)])
+    return " | ".join(
+        [f"{phone.kind} {phone.number}", format_weekly(phone.weekly), format_exceptions(phone.exceptions)]
+    )
 
 
 # --- rows --------------------------------------------------------------------------
@@ -335,7 +337,9 @@ def validate_row(
         try:
             member_since = date.fromisoformat(_text(raw.get("member_since")))
         except ValueError:
-            problems.append(f"member_since '{_text(raw.get('member_since'))[:20]}' is not a date like 1995-03-08")
+            problems.append(
+                f"member_since '{_text(raw.get('member_since'))[:20]}' is not a date like 1995-03-08"
+            )
     notes = _text(raw.get("accessibility_notes"))
     if len(notes) > 1000:
         problems.append("accessibility_notes is longer than 1000 characters")
@@ -409,7 +413,7 @@ def _read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
                         f"missing columns: {', '.join(missing)}" if missing else "",
                     ],
                 )
-            )
+            ),
         )
     rows: list[tuple[int, dict[str, Any]]] = []
     start = reader.line_num + 1
@@ -441,7 +445,9 @@ def _read_json(text: str) -> list[tuple[int, dict[str, Any]]]:
             value, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
             raise FileFormatError(error.lineno, error.msg) from None
-        rows.append((line, value if isinstance(value, dict) else {"__error__": "each entry must be an object"}))
+        rows.append(
+            (line, value if isinstance(value, dict) else {"__error__": "each entry must be an object"})
+        )
         if len(rows) > MAX_ROWS:
             raise FileFormatError(line, f"more than {MAX_ROWS} rows")
         position = _skip_space(text, position)
@@ -458,9 +464,7 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def parse(
-    text: str, fmt: str, municipalities: Mapping[str, str]
-) -> tuple[list[JourSpec], list[RowError]]:
+def parse(text: str, fmt: str, municipalities: Mapping[str, str]) -> tuple[list[JourSpec], list[RowError]]:
     """Every row validated; every problem reported with its line number."""
     specs: list[JourSpec] = []
     errors: list[RowError] = []
@@ -473,7 +477,9 @@ def parse(
         errors.extend(RowError(line, p) for p in problems)
         if spec:
             if spec.slug in seen_slugs:
-                errors.append(RowError(line, f"slug '{spec.slug}' is already used on line {seen_slugs[spec.slug]}"))
+                errors.append(
+                    RowError(line, f"slug '{spec.slug}' is already used on line {seen_slugs[spec.slug]}")
+                )
             seen_slugs.setdefault(spec.slug, line)
             specs.append(spec)
     return specs, errors

@@ -160,7 +160,9 @@ def jour_search(
         if filters.open_now and not view.is_open:
             continue
         home = jour.home_municipality
-        view.distance_km = distance_km(municipality.latitude, municipality.longitude, home.latitude, home.longitude)
+        view.distance_km = distance_km(
+            municipality.latitude, municipality.longitude, home.latitude, home.longitude
+        )
         view.serves_searched_municipality = jour.pk in serving
         views.append(view)
     views.sort(key=lambda v: (not v.serves_searched_municipality, v.distance_km or 0.0, v.jour.name))
@@ -214,7 +216,8 @@ def jourer_export_specs() -> list[JourSpec]:
                         number=phone.number,
                         weekly=[WeeklySlot(h.weekday, h.opens, h.closes) for h in phone.weekly_hours.all()],
                         exceptions=[
-                            ExceptionSpec(e.date, e.closed, e.opens, e.closes, e.note) for e in phone.exceptions.all()
+                            ExceptionSpec(e.date, e.closed, e.opens, e.closes, e.note)
+                            for e in phone.exceptions.all()
                         ],
                     )
                     for phone in jour.phones.all()

@@ -17,6 +17,7 @@ from fristad.directory.models import (
     Phone,
 )
 from fristad.directory.selectors import municipality_lookup
+from fristad.geo.models import Municipality
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,21 @@ def jour_save_from_spec(*, spec: JourSpec) -> tuple[Jour, bool]:
             "is_demo": spec.is_demo,
         },
     )
-    jour.served_municipalities.set(spec.served_municipalities)
+    jour.served_municipalities.set(Municipality.objects.filter(code__in=spec.served_municipalities))
     JourService.objects.filter(jour=jour).delete()
     JourService.objects.bulk_create(JourService(jour=jour, service=s) for s in dict.fromkeys(spec.services))
     JourLanguage.objects.filter(jour=jour).delete()
-    JourLanguage.objects.bulk_create(JourLanguage(jour=jour, language=c) for c in dict.fromkeys(spec.languages))
+    JourLanguage.objects.bulk_create(
+        JourLanguage(jour=jour, language=c) for c in dict.fromkeys(spec.languages)
+    )
     Phone.objects.filter(jour=jour).delete()
     for position, phone_spec in enumerate(spec.phones):
-        phone = Phone.objects.create(jour=jour, kind=phone_spec.kind, number=phone_spec.number, position=position)
+        phone = Phone.objects.create(
+            jour=jour, kind=phone_spec.kind, number=phone_spec.number, position=position
+        )
         OpeningHours.objects.bulk_create(
-            OpeningHours(phone=phone, weekday=s.weekday, opens=s.opens, closes=s.closes) for s in phone_spec.weekly
+            OpeningHours(phone=phone, weekday=s.weekday, opens=s.opens, closes=s.closes)
+            for s in phone_spec.weekly
         )
         OpeningException.objects.bulk_create(
             OpeningException(

@@ -160,7 +160,9 @@ def jourer_json(request: HttpRequest) -> JsonResponse:
     same for everyone.
     """
     views = jour_list_public(now=timezone.now())
-    response = JsonResponse({"jourer": [_jour_json(v) for v in views]}, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"jourer": [_jour_json(v) for v in views]}, json_dumps_params={"ensure_ascii": False}
+    )
     return no_store(response)  # type: ignore[return-value]
 
 
@@ -168,5 +170,3 @@ def jourer_json(request: HttpRequest) -> JsonResponse:
 def municipalities_json(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({"names": municipality_names()}, json_dumps_params={"ensure_ascii": False})
     return no_store(response)  # type: ignore[return-value]
-
-

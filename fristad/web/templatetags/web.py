@@ -18,6 +18,8 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
     if request is None:
         return []
     current = get_language()
+    # Keep her search when she switches language, unless the query is absurd.
+    path = request.get_full_path() if len(request.META.get("QUERY_STRING", "")) <= 300 else request.path
     offered = [
         code
         for code, _name in settings.LANGUAGES
@@ -30,7 +32,7 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "url": translate_url(path, code),
                 "current": code == current,
                 "bidi": info["bidi"],
             }

@@ -1,0 +1,82 @@
+"""The embedded default, and the real PostgreSQL and Redis when configured.
+
+Without DATABASE_URL / REDIS_URL the service tests skip and say why; CI sets
+FRISTAD_REQUIRE_SERVICES=1 so that a missing service fails instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection
+
+REQUIRE = os.environ.get("FRISTAD_REQUIRE_SERVICES") == "1"
+
+
+def need(variable: str) -> None:
+    if not os.environ.get(variable):
+        message = f"{variable} is not set: this test needs the real service (see README, 'Real services')"
+        if REQUIRE:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def test_embedded_default_is_sqlite_and_in_memory_layer(tmp_path: object) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["FRISTAD_VAR_DIR"] = str(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "fristad.settings"
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'],"
+        " len(s.SECRET_KEY)]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    engine, layer, key_length = json.loads(out.stdout.strip().splitlines()[-1])
+    assert engine == "django.db.backends.sqlite3"
+    assert layer == "channels.layers.InMemoryChannelLayer"
+    assert key_length >= 50
+    # The generated key is kept in the untracked var dir, and reused.
+    key_file = os.path.join(str(tmp_path), "secret_key")
+    assert os.path.exists(key_file) and oct(os.stat(key_file).st_mode)[-3:] == "600"
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_postgresql_when_database_url_is_set() -> None:
+    need("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("select count(*) from geo_postalcode")
+        assert cursor.fetchone()[0] == 15463
+
+
+@pytest.mark.services
+def test_redis_channel_layer_delivers_between_two_layer_instances() -> None:
+    need("REDIS_URL")
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    from channels_redis.core import RedisChannelLayer
+
+    # Two layer instances stand for two server processes sharing Redis.
+    sender = RedisChannelLayer(hosts=[settings.REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
+    receiver = RedisChannelLayer(hosts=[settings.REDIS_URL], prefix=sender.prefix)
+
+    async def roundtrip() -> dict[str, str]:
+        channel = await receiver.new_channel()
+        await receiver.group_add("jour-test", channel)
+        await sender.group_send("jour-test", {"type": "ping", "text": "hej"})
+        message = await receiver.receive(channel)
+        await receiver.group_discard("jour-test", channel)
+        await sender.flush()
+        return message
+
+    message = async_to_sync(roundtrip)()
+    assert message == {"type": "ping", "text": "hej"}
+    assert get_channel_layer() is not None
