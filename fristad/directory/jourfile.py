@@ -45,6 +45,7 @@ CSV_COLUMNS = [
     "member_since",
     "phones",
     "is_demo",
+    "is_active",
 ]
 REQUIRED = ("name", "slug", "home_municipality", "phones")
 MAX_ROWS = 2000
@@ -90,6 +91,7 @@ class JourSpec:
     member_since: date | None
     is_demo: bool
     phones: list[PhoneSpec]
+    is_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ def _phone(kind: str, number: str, hours: str, exceptions: str) -> PhoneSpec:
     number = number.strip()
     if kind not in PhoneKind.values:
         raise ValueError(f"phone kind '{kind}' is not one of {', '.join(PhoneKind.values)}")
-    if not _PHONE_NUMBER.match(number) or sum(c.isdigit() for c in number) < 6:
+    if len(number) > 20 or not _PHONE_NUMBER.match(number) or sum(c.isdigit() for c in number) < 6:
         raise ValueError(f"'{number}' is not a phone number")
     return PhoneSpec(kind, number, parse_weekly(hours), parse_exceptions(exceptions))
 
@@ -314,9 +316,13 @@ def validate_row(
             problems.append(f"service '{code[:30]}' is not one of {', '.join(Service.values)}")
 
     chats = is_demo = False
+    is_active = True
     try:
         chats = _as_bool(raw.get("chats", ""), "chats")
         is_demo = _as_bool(raw.get("is_demo", ""), "is_demo")
+        # A missing or empty is_active means active: a new file lists jourer to publish.
+        active_raw = raw.get("is_active")
+        is_active = True if active_raw is None or active_raw == "" else _as_bool(active_raw, "is_active")
     except ValueError as error:
         problems.append(str(error))
 
@@ -326,12 +332,16 @@ def validate_row(
             EmailValidator()(email)
         except ValidationError:
             problems.append(f"email '{email[:80]}' is not an e-mail address")
+        if len(email) > 254:
+            problems.append("email is longer than 254 characters")
     website = _text(raw.get("website"))
     if website:
         try:
             URLValidator(schemes=["https", "http"])(website)
         except ValidationError:
             problems.append(f"website '{website[:80]}' is not a web address")
+        if len(website) > 200:
+            problems.append("website is longer than 200 characters")
     member_since = None
     if _text(raw.get("member_since")):
         try:
@@ -382,6 +392,7 @@ def validate_row(
             website=website,
             member_since=member_since,
             is_demo=is_demo,
+            is_active=is_active,
             phones=phones,
         ),
         [],
@@ -398,32 +409,34 @@ def read_rows(text: str, fmt: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = reader.fieldnames or []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise FileFormatError(1, str(error)) from None
+    header = [column.strip() for column in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     if unknown or missing:
-        raise FileFormatError(
-            1,
-            "; ".join(
-                filter(
-                    None,
-                    [
-                        f"unknown columns: {', '.join(unknown)}" if unknown else "",
-                        f"missing columns: {', '.join(missing)}" if missing else "",
-                    ],
-                )
-            ),
-        )
+        problems = []
+        if unknown:
+            problems.append(f"unknown columns: {', '.join(unknown)}")
+        if missing:
+            problems.append(f"missing columns: {', '.join(missing)}")
+        raise FileFormatError(1, "; ".join(problems))
     rows: list[tuple[int, dict[str, Any]]] = []
-    start = reader.line_num + 1
+    # A row starts on the line after the previous row ended; blank lines are skipped.
+    previous_end = reader.line_num
     try:
-        for row in reader:
-            if None in row:
+        for cells in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not cells or not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
                 rows.append((start, {"__error__": "the row has more cells than the header"}))
             else:
-                rows.append((start, dict(row)))
-            start = reader.line_num + 1
+                rows.append((start, dict(zip(header, cells, strict=False))))
             if len(rows) > MAX_ROWS:
                 raise FileFormatError(start, f"more than {MAX_ROWS} rows")
     except csv.Error as error:
@@ -431,7 +444,12 @@ def _read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
 def _read_json(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """A strict JSON list of objects, remembering the line each object starts on."""
     decoder = json.JSONDecoder()
     text = text.lstrip("\ufeff")
     position = _skip_space(text, 0)
@@ -439,22 +457,35 @@ def _read_json(text: str) -> list[tuple[int, dict[str, Any]]]:
         raise FileFormatError(1, "a JSON jour file is a list of objects: [ {…}, {…} ]")
     position = _skip_space(text, position + 1)
     rows: list[tuple[int, dict[str, Any]]] = []
-    while position < len(text) and text[position] != "]":
-        line = text.count("\n", 0, position) + 1
-        try:
-            value, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            raise FileFormatError(error.lineno, error.msg) from None
-        rows.append(
-            (line, value if isinstance(value, dict) else {"__error__": "each entry must be an object"})
-        )
-        if len(rows) > MAX_ROWS:
-            raise FileFormatError(line, f"more than {MAX_ROWS} rows")
-        position = _skip_space(text, position)
-        if position < len(text) and text[position] == ",":
-            position = _skip_space(text, position + 1)
-    if position >= len(text):
-        raise FileFormatError(text.count("\n") + 1, "the list is not closed with ]")
+    if position < len(text) and text[position] == "]":
+        position += 1
+    else:
+        while True:
+            line = _line_of(text, position)
+            try:
+                value, position = decoder.raw_decode(text, position)
+            except json.JSONDecodeError as error:
+                raise FileFormatError(error.lineno, error.msg) from None
+            rows.append(
+                (line, value if isinstance(value, dict) else {"__error__": "each entry must be an object"})
+            )
+            if len(rows) > MAX_ROWS:
+                raise FileFormatError(line, f"more than {MAX_ROWS} rows")
+            position = _skip_space(text, position)
+            if position < len(text) and text[position] == ",":
+                position = _skip_space(text, position + 1)
+                if position < len(text) and text[position] == "]":
+                    raise FileFormatError(_line_of(text, position), "a comma before ] (trailing comma)")
+                continue
+            if position < len(text) and text[position] == "]":
+                position += 1
+                break
+            if position >= len(text):
+                raise FileFormatError(_line_of(text, position), "the list is not closed with ]")
+            raise FileFormatError(_line_of(text, position), "expected , or ] after an object")
+    position = _skip_space(text, position)
+    if position < len(text):
+        raise FileFormatError(_line_of(text, position), "unexpected text after the closing ]")
     return rows
 
 
@@ -509,6 +540,7 @@ def to_json_object(spec: JourSpec) -> dict[str, Any]:
             for p in spec.phones
         ],
         "is_demo": spec.is_demo,
+        "is_active": spec.is_active,
     }
 
 
@@ -524,7 +556,7 @@ def write(specs: Iterable[JourSpec], fmt: str) -> str:
         row = to_json_object(spec)
         for key in ("served_municipalities", "languages", "services"):
             row[key] = ",".join(row[key])
-        for key in ("chats", "is_demo"):
+        for key in ("chats", "is_demo", "is_active"):
             row[key] = "yes" if row[key] else "no"
         row["phones"] = "; ".join(format_phone(p) for p in spec.phones)
         writer.writerow(row)

@@ -210,6 +210,7 @@ def jourer_export_specs() -> list[JourSpec]:
                 website=jour.website,
                 member_since=jour.member_since,
                 is_demo=jour.is_demo,
+                is_active=jour.is_active,
                 phones=[
                     PhoneSpec(
                         kind=phone.kind,

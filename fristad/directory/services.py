@@ -45,6 +45,7 @@ def jour_save_from_spec(*, spec: JourSpec) -> tuple[Jour, bool]:
             "website": spec.website,
             "member_since": spec.member_since,
             "is_demo": spec.is_demo,
+            "is_active": spec.is_active,
         },
     )
     jour.served_municipalities.set(Municipality.objects.filter(code__in=spec.served_municipalities))
