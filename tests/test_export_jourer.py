@@ -13,7 +13,7 @@ from fristad.directory import jourfile
 from fristad.directory.demo import demo_network_build
 from fristad.directory.models import Jour
 from fristad.directory.selectors import jourer_export_specs
-from fristad.directory.services import jourer_import
+from fristad.directory.services import jour_set_active, jourer_import
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_empty_directory_exports_an_empty_file(db: None) -> None:
 
 
 def test_round_trip_keeps_an_inactive_jour_inactive(sample_jourer: list[Jour]) -> None:
-    Jour.objects.filter(slug="malmo").update(is_active=False)
+    jour_set_active(jour=Jour.objects.get(slug="malmo"), active=False)
     text = export("json")
     Jour.objects.all().delete()
     assert jourer_import(text=text, fmt="json").ok

@@ -10,6 +10,7 @@ from django.test import Client
 from fristad.directory.hours import STOCKHOLM
 from fristad.directory.models import Jour
 from fristad.directory.selectors import SearchFilters, jour_search
+from fristad.directory.services import jour_set_active
 from fristad.geo.models import Municipality
 
 WEDNESDAY_NOON = datetime(2026, 11, 25, 12, tzinfo=STOCKHOLM)
@@ -54,7 +55,7 @@ def test_filters(sample_jourer: list[Jour]) -> None:
 
 
 def test_inactive_jour_is_not_public(sample_jourer: list[Jour]) -> None:
-    Jour.objects.filter(slug="stockholm").update(is_active=False)
+    jour_set_active(jour=Jour.objects.get(slug="stockholm"), active=False)
     assert "stockholm" not in slugs("0180")
     assert Client().get("/jour/stockholm/").status_code == 404
 

@@ -134,3 +134,15 @@ class OpeningException(models.Model):
 
     class Meta:
         ordering = ["date", "opens"]
+
+
+class DirectoryRevision(models.Model):
+    """One row whose token every directory write renews (in the same transaction).
+
+    Server processes keep a snapshot of the public directory and rebuild it when
+    the token changes, so a change shows on the public site at once, in every
+    process, without rebuilding the directory on every request. A random token,
+    not a counter: a rolled-back write can never collide with a later one.
+    """
+
+    token = models.CharField(max_length=32)

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from fristad.directory.hours import STOCKHOLM, OpenStatus, Schedule, Slot, open_status
 from fristad.directory.jourfile import ExceptionSpec, JourSpec, PhoneSpec, WeeklySlot
-from fristad.directory.models import Jour, JourKind, OpeningException, Phone, Service
+from fristad.directory.models import DirectoryRevision, Jour, JourKind, OpeningException, Phone, Service
 from fristad.geo.models import Municipality
 from fristad.geo.selectors import distance_km, fold
 
@@ -73,9 +73,8 @@ def municipality_lookup() -> dict[str, str]:
     return lookup
 
 
-def _public_jourer(filters: SearchFilters | None = None) -> QuerySet[Jour]:
-    today = datetime.now(STOCKHOLM).date()
-    queryset = (
+def _public_queryset(today: date) -> QuerySet[Jour]:
+    return (
         Jour.objects.filter(is_active=True)
         .select_related("home_municipality__county")
         .prefetch_related(
@@ -96,16 +95,61 @@ def _public_jourer(filters: SearchFilters | None = None) -> QuerySet[Jour]:
             ),
         )
     )
-    if filters:
-        if filters.chats:
-            queryset = queryset.filter(chats=True)
-        if filters.tjejjour:
-            queryset = queryset.filter(kind__in=[JourKind.TJEJJOUR, JourKind.BOTH])
-        if filters.shelter:
-            queryset = queryset.filter(services__service=Service.SKYDDAT_BOENDE)
-        if filters.language:
-            queryset = queryset.filter(languages__language=filters.language)
-    return queryset.distinct()
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The public directory as read at one revision on one day; never mutated."""
+
+    key: tuple[str, date]
+    jourer: tuple[Jour, ...]
+    by_slug: dict[str, Jour]
+    # Municipality code to the ids of the jourer that serve it.
+    serving: dict[str, frozenset[int]]
+
+
+_snapshot: _Snapshot | None = None
+
+
+def _public_snapshot() -> _Snapshot:
+    """The public directory, rebuilt only when a service has changed it (or the day turned).
+
+    One small query per request instead of some ten queries and a thousand model
+    instances: see docs/performance.md.
+    """
+    global _snapshot
+    today = datetime.now(STOCKHOLM).date()
+    token = DirectoryRevision.objects.filter(pk=1).values_list("token", flat=True).first()
+    current = _snapshot
+    if token is not None and current is not None and current.key == (token, today):
+        return current
+    jourer = tuple(_public_queryset(today))
+    serving: dict[str, set[int]] = {}
+    links = Jour.served_municipalities.through.objects.filter(jour__is_active=True)
+    for jour_id, code in links.values_list("jour_id", "municipality_id"):
+        serving.setdefault(code, set()).add(jour_id)
+    snapshot = _Snapshot(
+        key=(token or "", today),
+        jourer=jourer,
+        by_slug={jour.slug: jour for jour in jourer},
+        serving={code: frozenset(ids) for code, ids in serving.items()},
+    )
+    if token is not None:
+        _snapshot = snapshot
+    return snapshot
+
+
+def _matches(view: JourView, filters: SearchFilters) -> bool:
+    jour = view.jour
+    if filters.chats and not jour.chats:
+        return False
+    if filters.tjejjour and jour.kind not in (JourKind.TJEJJOUR, JourKind.BOTH):
+        return False
+    if filters.shelter and not view.offers_shelter:
+        return False
+    if filters.language and filters.language not in view.languages:
+        return False
+    return not (filters.open_now and not view.is_open)
 
 
 def schedule_of(phone: Phone) -> Schedule:
@@ -149,15 +193,12 @@ def jour_search(
     *, municipality: Municipality, filters: SearchFilters, now: datetime, limit: int = 10
 ) -> list[JourView]:
     """Jourer nearest her municipality: those that serve it first, then by distance."""
-    serving = set(
-        Jour.served_municipalities.through.objects.filter(municipality_id=municipality.code).values_list(
-            "jour_id", flat=True
-        )
-    )
+    snapshot = _public_snapshot()
+    serving = snapshot.serving.get(municipality.code, frozenset())
     views = []
-    for jour in _public_jourer(filters):
+    for jour in snapshot.jourer:
         view = _view(jour, now)
-        if filters.open_now and not view.is_open:
+        if not _matches(view, filters):
             continue
         home = jour.home_municipality
         view.distance_km = distance_km(
@@ -171,17 +212,19 @@ def jour_search(
 
 def jour_list_public(*, now: datetime) -> list[JourView]:
     """Every public jour, ordered by county then name."""
-    views = [_view(jour, now) for jour in _public_jourer()]
+    views = [_view(jour, now) for jour in _public_snapshot().jourer]
     views.sort(key=lambda v: (v.jour.home_municipality.county_id, v.jour.name))
     return views
 
 
 def jour_get_public(*, slug: str, now: datetime) -> JourView | None:
-    jour = _public_jourer().filter(slug=slug).first()
+    jour = _public_snapshot().by_slug.get(slug)
     if jour is None:
         return None
     view = _view(jour, now)
-    view.served_names = list(jour.served_municipalities.order_by("name").values_list("name", flat=True))
+    view.served_names = list(
+        Municipality.objects.filter(serving_jourer=jour).order_by("name").values_list("name", flat=True)
+    )
     return view
 
 
@@ -229,4 +272,4 @@ def jourer_export_specs() -> list[JourSpec]:
 
 
 def demo_network_present() -> bool:
-    return Jour.objects.filter(is_demo=True, is_active=True).exists()
+    return any(jour.is_demo for jour in _public_snapshot().jourer)

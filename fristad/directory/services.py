@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db import transaction
 from fristad.directory import jourfile
 from fristad.directory.jourfile import JourSpec, RowError
 from fristad.directory.models import (
+    DirectoryRevision,
     Jour,
     JourLanguage,
     JourService,
@@ -31,6 +33,31 @@ class ImportResult:
         return not self.errors
 
 
+def directory_revision_bump() -> None:
+    """Every write to what the public sees calls this, inside its transaction."""
+    DirectoryRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+@transaction.atomic
+def jour_set_active(*, jour: Jour, active: bool) -> Jour:
+    """Publish or withdraw a jour (a suspended member is not public)."""
+    jour.is_active = active
+    jour.save(update_fields=["is_active"])
+    directory_revision_bump()
+    return jour
+
+
+@transaction.atomic
+def jourer_delete_demo() -> int:
+    """Remove the fictional demo network."""
+    demo = Jour.objects.filter(is_demo=True)
+    count = demo.count()
+    demo.delete()
+    directory_revision_bump()
+    return count
+
+
+@transaction.atomic
 def jour_save_from_spec(*, spec: JourSpec) -> tuple[Jour, bool]:
     """Create or replace one jour (matched by slug) with everything it publishes."""
     jour, created = Jour.objects.update_or_create(
@@ -70,6 +97,7 @@ def jour_save_from_spec(*, spec: JourSpec) -> tuple[Jour, bool]:
             )
             for e in phone_spec.exceptions
         )
+    directory_revision_bump()
     return jour, created
 
 

@@ -6,10 +6,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from fristad.directory.demo import demo_network_build
-from fristad.directory.models import Jour
+from fristad.directory.services import jourer_delete_demo
 
 
 class Command(BaseCommand):
@@ -20,9 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["remove"]:
-            with transaction.atomic():
-                count = Jour.objects.filter(is_demo=True).count()
-                Jour.objects.filter(is_demo=True).delete()
+            count = jourer_delete_demo()
             self.stdout.write(f"Removed {count} demo jourer.")
             return
         result = demo_network_build()
