@@ -1,8 +1,14 @@
 """Compile every fristad/locale/*/LC_MESSAGES/django.po to its .mo with polib.
 
-Pure Python, so it works on machines without GNU gettext (msgfmt). Fuzzy and
-untranslated entries are left out of the .mo, as msgfmt does, so they fall back
-to the English msgid.
+Pure Python, so it works on machines without GNU gettext (msgfmt). Fuzzy entries
+are left out of the .mo, as msgfmt does.
+
+Untranslated strings must fall back to English, the language of the msgids. But
+Django falls back to the catalogue of the default language (Swedish), not to the
+msgid, for strings that are missing from another language's catalogue. So for
+every language other than the default, an entry with an empty msgstr is compiled
+with msgstr = msgid (English). The .po itself stays honest: it keeps the entry
+untranslated, so percent_translated() and translators still see the gap.
 
     python scripts/compile_messages.py
 """
@@ -15,16 +21,45 @@ from pathlib import Path
 import polib
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "fristad" / "locale"
+DEFAULT_LANGUAGE = "sv"  # settings.LANGUAGE_CODE; its catalogue must be complete.
+
+
+def language_of(po_path: Path) -> str:
+    """The language code of locale/<code>/LC_MESSAGES/django.po."""
+    return po_path.parent.parent.name
+
+
+def with_english_fallback(po: polib.POFile) -> polib.POFile:
+    """Fill every untranslated, non-fuzzy entry of po with its msgid, in place."""
+    for entry in po:
+        if entry.obsolete or entry.fuzzy or entry.translated():
+            continue
+        if entry.msgid_plural:
+            count = len(entry.msgstr_plural) or 2
+            entry.msgstr_plural = {
+                i: (entry.msgid if i == 1 else entry.msgid_plural) for i in range(count)
+            }
+        else:
+            entry.msgstr = entry.msgid
+    return po
+
+
+def catalogue_for_mo(po_path: Path, default_language: str = DEFAULT_LANGUAGE) -> polib.POFile:
+    """The catalogue as compiled: the .po, with the English fallback unless default."""
+    po = polib.pofile(str(po_path))
+    if language_of(po_path) != default_language:
+        with_english_fallback(po)
+    return po
 
 
 def compile_all(locale_dir: Path = LOCALE_DIR) -> list[Path]:
     written = []
     for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/django.po")):
-        po = polib.pofile(str(po_path))
+        translated = polib.pofile(str(po_path)).percent_translated()
         mo_path = po_path.with_suffix(".mo")
-        po.save_as_mofile(str(mo_path))
+        catalogue_for_mo(po_path).save_as_mofile(str(mo_path))
         written.append(mo_path)
-        print(f"{mo_path.relative_to(locale_dir.parent.parent)}: {po.percent_translated()} % translated")
+        print(f"{mo_path.relative_to(locale_dir.parent.parent)}: {translated} % translated")
     return written
 
 

@@ -168,11 +168,20 @@ def schedule_of(phone: Phone) -> Schedule:
     )
 
 
+def _schedule_cached(phone: Phone) -> Schedule:
+    """Snapshot phones are immutable, so each builds its schedule once."""
+    cached = getattr(phone, "_fristad_schedule", None)
+    if cached is None:
+        cached = schedule_of(phone)
+        phone._fristad_schedule = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _view(jour: Jour, now: datetime) -> JourView:
     today = now.astimezone(STOCKHOLM).date()
     phones = []
     for phone in jour.phones.all():
-        schedule = schedule_of(phone)
+        schedule = _schedule_cached(phone)
         phones.append(
             PhoneView(
                 phone=phone,
@@ -195,19 +204,24 @@ def jour_search(
     """Jourer nearest her municipality: those that serve it first, then by distance."""
     snapshot = _public_snapshot()
     serving = snapshot.serving.get(municipality.code, frozenset())
-    views = []
+    ranked = []
     for jour in snapshot.jourer:
+        home = jour.home_municipality
+        distance = distance_km(municipality.latitude, municipality.longitude, home.latitude, home.longitude)
+        ranked.append((jour.pk not in serving, distance, jour.name, jour))
+    ranked.sort(key=lambda item: item[:3])
+    # Opening status only for the jourer she may see: the nearest that match.
+    views = []
+    for not_serving, distance, _name, jour in ranked:
         view = _view(jour, now)
         if not _matches(view, filters):
             continue
-        home = jour.home_municipality
-        view.distance_km = distance_km(
-            municipality.latitude, municipality.longitude, home.latitude, home.longitude
-        )
-        view.serves_searched_municipality = jour.pk in serving
+        view.distance_km = distance
+        view.serves_searched_municipality = not not_serving
         views.append(view)
-    views.sort(key=lambda v: (not v.serves_searched_municipality, v.distance_km or 0.0, v.jour.name))
-    return views[:limit]
+        if len(views) == limit:
+            break
+    return views
 
 
 def jour_list_public(*, now: datetime) -> list[JourView]:
