@@ -1,14 +1,16 @@
 """Compile every fristad/locale/*/LC_MESSAGES/django.po to its .mo with polib.
 
-Pure Python, so it works on machines without GNU gettext (msgfmt). Fuzzy entries
-are left out of the .mo, as msgfmt does.
+Pure Python, so it works on machines without GNU gettext (msgfmt).
 
 Untranslated strings must fall back to English, the language of the msgids. But
 Django falls back to the catalogue of the default language (Swedish), not to the
 msgid, for strings that are missing from another language's catalogue. So for
-every language other than the default, an entry with an empty msgstr is compiled
-with msgstr = msgid (English). The .po itself stays honest: it keeps the entry
-untranslated, so percent_translated() and translators still see the gap.
+every language other than the default, an entry with an empty msgstr (or a fuzzy
+one, whose translation is not trusted) is compiled with msgstr = msgid (English).
+The .po itself stays honest: it keeps the entry untranslated, so
+percent_translated() and translators still see the gap. In the default language
+fuzzy and untranslated entries are left out of the .mo, as msgfmt does (and its
+catalogue is required to be complete).
 
     python scripts/compile_messages.py
 """
@@ -30,15 +32,17 @@ def language_of(po_path: Path) -> str:
 
 
 def with_english_fallback(po: polib.POFile) -> polib.POFile:
-    """Fill every untranslated, non-fuzzy entry of po with its msgid, in place."""
+    """Fill every untranslated or fuzzy entry of po with its msgid, in place."""
     for entry in po:
-        if entry.obsolete or entry.fuzzy or entry.translated():
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        elif entry.translated():
             continue
         if entry.msgid_plural:
             count = len(entry.msgstr_plural) or 2
-            entry.msgstr_plural = {
-                i: (entry.msgid if i == 1 else entry.msgid_plural) for i in range(count)
-            }
+            entry.msgstr_plural = {i: (entry.msgid if i == 1 else entry.msgid_plural) for i in range(count)}
         else:
             entry.msgstr = entry.msgid
     return po
