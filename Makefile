@@ -28,7 +28,8 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check fristad tests bench
 	$(BIN)/mypy fristad
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 browser:
 	@bash scripts/ensure-browser.sh

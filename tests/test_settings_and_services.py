@@ -6,14 +6,15 @@ FRISTAD_REQUIRE_SERVICES=1 so that a missing service fails instead.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
@@ -77,6 +78,8 @@ def test_redis_channel_layer_delivers_between_two_layer_instances() -> None:
         await sender.flush()
         return message
 
-    message = async_to_sync(roundtrip)()
+    # A thread of its own: no event loop of another test (a browser driver) is in the way.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        message = pool.submit(asyncio.run, roundtrip()).result(timeout=30)
     assert message == {"type": "ping", "text": "hej"}
     assert get_channel_layer() is not None
