@@ -7,6 +7,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 urlpatterns = i18n_patterns(
+    path("personal/konto/", include("allauth.urls")),
+    path("personal/", include("fristad.accounts.urls")),
     path("", include("fristad.directory.urls")),
     prefix_default_language=False,
 )

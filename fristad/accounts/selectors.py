@@ -1,0 +1,142 @@
+"""Reads for staff, scoped in one place.
+
+Every staff view and (later) consumer gets jour-, municipality- and national
+records only through these functions. An object outside her scope is "not found"
+(404), so that nothing, not even its existence, leaks.
+"""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.db.models import QuerySet
+from django.http import Http404
+
+from fristad.accounts.models import (
+    JOUR_ROLES,
+    AuditEvent,
+    Invite,
+    Membership,
+    PledgeSignature,
+    PledgeVersion,
+    Role,
+    User,
+)
+from fristad.directory.models import Jour
+
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def has_second_factor(user: User) -> bool:
+    return is_mfa_enabled(user, types=SECOND_FACTORS)
+
+
+def pledge_current() -> PledgeVersion | None:
+    return PledgeVersion.objects.order_by("-version").first()
+
+
+def pledge_signed_current(user: User) -> bool:
+    current = pledge_current()
+    return current is None or PledgeSignature.objects.filter(user=user, version=current).exists()
+
+
+def staff_may_enter(user: User) -> bool:
+    """Signed in, a second factor, the current tystnadslöfte signed: the floor for every staff surface."""
+    return bool(
+        user.is_authenticated and user.is_active and has_second_factor(user) and pledge_signed_current(user)
+    )
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(
+        user.memberships.select_related("jour", "municipality__county").order_by("role", "jour__name")
+    )
+
+
+def is_national_office(user: User) -> bool:
+    return user.memberships.filter(role=Role.NATIONAL_OFFICE).exists()
+
+
+def jour_membership(*, user: User, jour_id: int, roles: tuple[str, ...] = JOUR_ROLES) -> Membership:
+    """Her membership of that jour with one of the roles, or 404."""
+    membership = (
+        Membership.objects.select_related("jour")
+        .filter(user=user, jour_id=jour_id, role__in=roles, jour__is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def jour_people(*, user: User, jour_id: int) -> list[Membership]:
+    jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    return list(Membership.objects.select_related("user").filter(jour_id=jour_id).order_by("user__full_name"))
+
+
+def jour_person(*, user: User, jour_id: int, membership_id: int) -> Membership:
+    jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    membership = (
+        Membership.objects.select_related("user", "jour").filter(pk=membership_id, jour_id=jour_id).first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def jour_invites_open(*, user: User, jour_id: int) -> QuerySet[Invite]:
+    jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    return Invite.objects.filter(jour_id=jour_id, accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
+
+
+def jour_invite(*, user: User, jour_id: int, invite_id: int) -> Invite:
+    invite = jour_invites_open(user=user, jour_id=jour_id).filter(pk=invite_id).first()
+    if invite is None:
+        raise Http404
+    return invite
+
+
+def jour_pledge_status(*, user: User, jour_id: int) -> list[tuple[Membership, PledgeSignature | None]]:
+    """Who at her jour has signed the current tystnadslöfte (the jour admin's view)."""
+    people = jour_people(user=user, jour_id=jour_id)
+    current = pledge_current()
+    signed: dict[int, PledgeSignature] = {}
+    if current is not None:
+        signed = {
+            s.user_id: s
+            for s in PledgeSignature.objects.filter(version=current, user__in=[m.user for m in people])
+        }
+    return [(m, signed.get(m.user_id)) for m in people]
+
+
+def jour_audit_events(*, user: User, jour_id: int, limit: int = 200) -> list[AuditEvent]:
+    jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    return list(AuditEvent.objects.filter(jour_id=jour_id).select_related("jour")[:limit])
+
+
+def _require_national(user: User) -> None:
+    if not is_national_office(user):
+        raise Http404
+
+
+def national_audit_events(*, user: User, limit: int = 200) -> list[AuditEvent]:
+    _require_national(user)
+    return list(AuditEvent.objects.filter(national=True).select_related("jour")[:limit])
+
+
+def national_member_jourer(*, user: User) -> list[Jour]:
+    """The member list: jourer and their public facts; never a jour's case-level records."""
+    _require_national(user)
+    return list(
+        Jour.objects.select_related("home_municipality__county").order_by("home_municipality__county", "name")
+    )
+
+
+def national_member_jour(*, user: User, jour_id: int) -> Jour:
+    _require_national(user)
+    jour = Jour.objects.filter(pk=jour_id).first()
+    if jour is None:
+        raise Http404
+    return jour

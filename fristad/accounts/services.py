@@ -1,0 +1,257 @@
+"""Writes for staff: invites, memberships, the tystnadslöfte, the audit log, sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fristad.accounts.models import (
+    JOUR_ROLES,
+    AuditAction,
+    AuditEvent,
+    Invite,
+    Membership,
+    PledgeSignature,
+    PledgeVersion,
+    Role,
+    User,
+)
+from fristad.directory.models import Jour
+from fristad.directory.services import jour_set_active
+from fristad.geo.models import Municipality
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    jour: Jour | None = None,
+    municipality: Municipality | None = None,
+    national: bool = False,
+    target: str = "",
+    detail: str = "",
+) -> AuditEvent:
+    """Append one event. Never pass anything a help-seeker typed or is."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.email if actor is not None and actor.pk else "",
+        jour=jour,
+        municipality=municipality,
+        national=national,
+        target=target[:120],
+        detail=detail[:300],
+    )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    invite: Invite
+    # The only copy of the token: it goes into the link, never into the database.
+    token: str
+
+
+@transaction.atomic
+def invite_create(
+    *,
+    invited_by: User,
+    email: str,
+    role: str,
+    jour: Jour | None = None,
+    municipality: Municipality | None = None,
+) -> IssuedInvite:
+    if role in JOUR_ROLES and jour is None:
+        raise ValidationError(_("A jour role needs a jour."))
+    if role == Role.CASEWORKER and municipality is None:
+        raise ValidationError(_("A caseworker needs a municipality."))
+    if role not in JOUR_ROLES:
+        jour = None
+    if role != Role.CASEWORKER:
+        municipality = None
+    token = secrets.token_urlsafe(32)
+    invite = Invite.objects.create(
+        token_hash=token_hash(token),
+        email=email.strip().lower(),
+        role=role,
+        jour=jour,
+        municipality=municipality,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(hours=settings.INVITE_VALID_HOURS),
+    )
+    audit_record(
+        action=AuditAction.INVITE_SENT,
+        actor=invited_by,
+        jour=jour,
+        municipality=municipality,
+        national=role == Role.NATIONAL_OFFICE,
+        target=invite.email,
+        detail=role,
+    )
+    return IssuedInvite(invite, token)
+
+
+class InviteInvalid(Exception):
+    """The link is unknown, used, revoked or expired; the message says which."""
+
+
+def invite_check(*, token: str) -> Invite:
+    invite = (
+        Invite.objects.select_related("jour", "municipality").filter(token_hash=token_hash(token)).first()
+    )
+    if invite is None:
+        raise InviteInvalid(_("This invite link is not valid. Ask for a new invite."))
+    if invite.accepted_at is not None:
+        raise InviteInvalid(_("This invite link has already been used. Sign in instead."))
+    if invite.revoked_at is not None:
+        raise InviteInvalid(_("This invite has been withdrawn. Ask for a new invite."))
+    if invite.expires_at <= timezone.now():
+        raise InviteInvalid(_("This invite link has expired. Ask for a new invite."))
+    return invite
+
+
+@transaction.atomic
+def invite_accept(*, token: str, password: str, full_name: str) -> User:
+    """Create (or join) the account and its membership; the link can never be used again."""
+    invite = invite_check(token=token)
+    # Lock the row: two clicks at once make one account.
+    invite = Invite.objects.select_for_update().get(pk=invite.pk)
+    if invite.accepted_at is not None:
+        raise InviteInvalid(_("This invite link has already been used. Sign in instead."))
+    user = User.objects.filter(email=invite.email).first()
+    if user is None:
+        user = User.objects.create_user(invite.email, password, full_name=full_name.strip())
+    membership = _membership_put(
+        user=user, role=invite.role, jour=invite.jour, municipality=invite.municipality
+    )
+    invite.accepted_at = timezone.now()
+    invite.accepted_by = user
+    invite.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        action=AuditAction.INVITE_ACCEPTED,
+        actor=user,
+        jour=invite.jour,
+        municipality=invite.municipality,
+        national=invite.role == Role.NATIONAL_OFFICE,
+        target=user.email,
+        detail=membership.role,
+    )
+    return user
+
+
+@transaction.atomic
+def invite_revoke(*, invite: Invite, actor: User) -> None:
+    invite.revoked_at = timezone.now()
+    invite.save(update_fields=["revoked_at"])
+    audit_record(
+        action=AuditAction.INVITE_REVOKED,
+        actor=actor,
+        jour=invite.jour,
+        municipality=invite.municipality,
+        national=invite.role == Role.NATIONAL_OFFICE,
+        target=invite.email,
+    )
+
+
+def _membership_put(
+    *, user: User, role: str, jour: Jour | None, municipality: Municipality | None
+) -> Membership:
+    if jour is not None:
+        membership, _created = Membership.objects.update_or_create(
+            user=user, jour=jour, defaults={"role": role}
+        )
+    elif municipality is not None:
+        membership, _created = Membership.objects.update_or_create(
+            user=user, municipality=municipality, defaults={"role": role}
+        )
+    else:
+        membership, _created = Membership.objects.get_or_create(
+            user=user, role=role, jour=None, municipality=None
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    if role not in JOUR_ROLES or membership.jour is None:
+        raise ValidationError(_("Only jour roles can be changed here."))
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        action=AuditAction.ROLE_CHANGED,
+        actor=actor,
+        jour=membership.jour,
+        target=membership.user.email,
+        detail=f"{previous} -> {role}",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    jour, email, role = membership.jour, membership.user.email, membership.role
+    if role == Role.JOUR_ADMIN and jour is not None:
+        admins = Membership.objects.filter(jour=jour, role=Role.JOUR_ADMIN).count()
+        if admins <= 1:
+            raise ValidationError(_("A jour must keep at least one coordinator."))
+    membership.delete()
+    audit_record(action=AuditAction.MEMBERSHIP_REMOVED, actor=actor, jour=jour, target=email, detail=role)
+
+
+@transaction.atomic
+def pledge_sign(*, user: User, version: PledgeVersion) -> PledgeSignature:
+    signature, created = PledgeSignature.objects.get_or_create(user=user, version=version)
+    if created:
+        for membership in user.memberships.select_related("jour", "municipality"):
+            audit_record(
+                action=AuditAction.PLEDGE_SIGNED,
+                actor=user,
+                jour=membership.jour,
+                municipality=membership.municipality,
+                national=membership.role == Role.NATIONAL_OFFICE,
+                detail=f"version {version.version}",
+            )
+    return signature
+
+
+@transaction.atomic
+def pledge_publish(*, text_sv: str, text_en: str) -> PledgeVersion:
+    latest = PledgeVersion.objects.order_by("-version").first()
+    return PledgeVersion.objects.create(
+        version=(latest.version + 1) if latest else 1, text_sv=text_sv, text_en=text_en
+    )
+
+
+def sessions_end_elsewhere(*, user: User, request: HttpRequest | None) -> None:
+    """After a change of factor or password: every other session of hers ends now."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    if request is not None and getattr(request, "user", None) is not None and request.user.pk == user.pk:
+        update_session_auth_hash(request, user)
+
+
+@transaction.atomic
+def jour_suspend(*, jour: Jour, actor: User) -> None:
+    jour_set_active(jour=jour, active=False)
+    audit_record(action=AuditAction.JOUR_SUSPENDED, actor=actor, national=True, jour=jour, target=jour.slug)
+
+
+@transaction.atomic
+def jour_reactivate(*, jour: Jour, actor: User) -> None:
+    jour_set_active(jour=jour, active=True)
+    audit_record(action=AuditAction.JOUR_REACTIVATED, actor=actor, national=True, jour=jour, target=jour.slug)

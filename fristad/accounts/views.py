@@ -1,0 +1,199 @@
+"""Staff views: parse, authorize through the scoped selectors, call one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fristad.accounts import selectors, services
+from fristad.accounts.forms import InviteAcceptForm, JourInviteForm, NationalInviteForm, PledgeForm, RoleForm
+from fristad.accounts.models import Role, User
+from fristad.directory.models import Jour
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _invite_link(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("accounts:invite_accept", kwargs={"token": token}))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"memberships": selectors.memberships_of(user), "national": selectors.is_national_office(user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge(request: HttpRequest) -> HttpResponse:
+    version = selectors.pledge_current()
+    if version is None:
+        return HttpResponseRedirect(reverse("accounts:dashboard"))
+    form = PledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.pledge_sign(user=_user(request), version=version)
+        messages.success(request, _("Thank you. You have signed the promise of confidentiality."))
+        return HttpResponseRedirect(reverse("accounts:dashboard"))
+    text = version.text_sv if get_language() == "sv" else version.text_en
+    return render(request, "accounts/pledge.html", {"form": form, "version": version, "text": text})
+
+
+@require_http_methods(["GET", "POST"])
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if len(token) > 100:
+        return render(
+            request,
+            "accounts/invite_invalid.html",
+            {"message": _("This invite link is not valid.")},
+            status=404,
+        )
+    try:
+        invite = services.invite_check(token=token)
+    except services.InviteInvalid as problem:
+        return render(request, "accounts/invite_invalid.html", {"message": str(problem)}, status=410)
+    form = InviteAcceptForm(request.POST or None, email=invite.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invite_accept(
+                token=token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+            )
+        except services.InviteInvalid as problem:
+            return render(request, "accounts/invite_invalid.html", {"message": str(problem)}, status=410)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.info(
+            request, _("Welcome. Now set up your second factor: an app that shows a six-digit code.")
+        )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))
+    return render(request, "accounts/invite_accept.html", {"form": form, "invite": invite})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jour_people(request: HttpRequest, jour_id: int) -> HttpResponse:
+    user = _user(request)
+    membership = selectors.jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    form = JourInviteForm(request.POST or None)
+    context: dict[str, Any] = {"jour": membership.jour, "form": form}
+    if request.method == "POST" and form.is_valid():
+        issued = services.invite_create(
+            invited_by=user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            jour=membership.jour,
+        )
+        context["invite_link"] = _invite_link(request, issued.token)
+        context["form"] = JourInviteForm()
+    context["people"] = selectors.jour_pledge_status(user=user, jour_id=jour_id)
+    context["invites"] = list(selectors.jour_invites_open(user=user, jour_id=jour_id))
+    context["role_form"] = RoleForm()
+    return render(request, "accounts/jour_people.html", context)
+
+
+@login_required
+@require_POST
+def jour_person_role(request: HttpRequest, jour_id: int, membership_id: int) -> HttpResponse:
+    user = _user(request)
+    membership = selectors.jour_person(user=user, jour_id=jour_id, membership_id=membership_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["role"] != membership.role and membership.role == Role.JOUR_ADMIN:
+                # Demoting the last coordinator would leave the jour without one.
+                others = selectors.jour_people(user=user, jour_id=jour_id)
+                if sum(1 for m in others if m.role == Role.JOUR_ADMIN) <= 1:
+                    raise ValidationError(_("A jour must keep at least one coordinator."))
+            services.membership_set_role(membership=membership, role=form.cleaned_data["role"], actor=user)
+            messages.success(request, _("The role was changed."))
+        except ValidationError as problem:
+            messages.error(request, " ".join(problem.messages))
+    else:
+        messages.error(request, _("Choose a role from the list."))
+    return HttpResponseRedirect(reverse("accounts:jour_people", kwargs={"jour_id": jour_id}))
+
+
+@login_required
+@require_POST
+def jour_person_remove(request: HttpRequest, jour_id: int, membership_id: int) -> HttpResponse:
+    user = _user(request)
+    membership = selectors.jour_person(user=user, jour_id=jour_id, membership_id=membership_id)
+    try:
+        services.membership_remove(membership=membership, actor=user)
+        messages.success(request, _("She no longer belongs to the jour."))
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    return HttpResponseRedirect(reverse("accounts:jour_people", kwargs={"jour_id": jour_id}))
+
+
+@login_required
+@require_POST
+def jour_invite_revoke(request: HttpRequest, jour_id: int, invite_id: int) -> HttpResponse:
+    user = _user(request)
+    invite = selectors.jour_invite(user=user, jour_id=jour_id, invite_id=invite_id)
+    services.invite_revoke(invite=invite, actor=user)
+    messages.success(request, _("The invite was withdrawn."))
+    return HttpResponseRedirect(reverse("accounts:jour_people", kwargs={"jour_id": jour_id}))
+
+
+@login_required
+def jour_audit(request: HttpRequest, jour_id: int) -> HttpResponse:
+    user = _user(request)
+    membership = selectors.jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    events = selectors.jour_audit_events(user=user, jour_id=jour_id)
+    return render(request, "accounts/audit.html", {"events": events, "jour": membership.jour})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_jourer(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    jourer = selectors.national_member_jourer(user=user)
+    form = NationalInviteForm(request.POST or None, jour_choices=[(j.pk, j.name) for j in jourer])
+    context: dict[str, Any] = {"jourer": jourer, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        jour = next((j for j in jourer if j.pk == data.get("jour")), None)
+        issued = services.invite_create(
+            invited_by=user,
+            email=data["email"],
+            role=data["role"],
+            jour=jour,
+            municipality=data.get("municipality"),
+        )
+        context["invite_link"] = _invite_link(request, issued.token)
+    return render(request, "accounts/national_jourer.html", context)
+
+
+@login_required
+@require_POST
+def national_jour_active(request: HttpRequest, jour_id: int) -> HttpResponse:
+    user = _user(request)
+    jour: Jour = selectors.national_member_jour(user=user, jour_id=jour_id)
+    if request.POST.get("active") == "1":
+        services.jour_reactivate(jour=jour, actor=user)
+        messages.success(request, _("%(name)s is public again.") % {"name": jour.name})
+    else:
+        services.jour_suspend(jour=jour, actor=user)
+        messages.success(request, _("%(name)s is suspended and no longer public.") % {"name": jour.name})
+    return HttpResponseRedirect(reverse("accounts:national_jourer"))
+
+
+@login_required
+def national_audit(request: HttpRequest) -> HttpResponse:
+    events = selectors.national_audit_events(user=_user(request))
+    return render(request, "accounts/audit.html", {"events": events, "jour": None})
