@@ -20,7 +20,7 @@ install: $(STAMP)
 ## Install, migrate, load the demo network and serve it at http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/fristad migrate --no-input
-	$(BIN)/fristad demo
+	FRISTAD_DEMO=1 $(BIN)/fristad demo
 	$(BIN)/fristad collectstatic --no-input --verbosity 0
 	$(BIN)/uvicorn fristad.asgi:application --host $(HOST) --port $(PORT) --no-access-log --no-server-header --lifespan off
 

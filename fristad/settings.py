@@ -39,6 +39,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
+# Demo staff with printed credentials: only on a laptop or a test machine, never in production.
+DEMO_MODE = env.bool("FRISTAD_DEMO", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "fristad.housing",
     "fristad.support",
     "fristad.stats",
+    "fristad.demo",
 ]
 
 MIDDLEWARE = [

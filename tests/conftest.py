@@ -4,6 +4,7 @@ the same path real data takes."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -70,3 +71,73 @@ def sample_jourer(db: None) -> list[Jour]:
     result = jourer_import(text=json.dumps(SAMPLE_JOURER), fmt="json")
     assert result.ok, result.errors
     return list(Jour.objects.order_by("slug"))
+
+
+# --- Staff: ready users of every role, each with a second factor and the current pledge signed ---
+
+STAFF_PASSWORD = "lugn-och-trygg-2026!"
+
+
+@dataclass
+class Staff:
+    national: Any
+    admin_a: Any
+    kvinna_a: Any
+    admin_b: Any
+    kvinna_b: Any
+    caseworker: Any
+    jour_a: Jour
+    jour_b: Jour
+    totp_secrets: dict[str, str]
+
+
+def make_staff_user(email: str, *, with_factor: bool = True, sign_pledge: bool = True) -> tuple[Any, str]:
+    """A staff user, optionally with TOTP activated and the current pledge signed; returns (user, secret)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from fristad.accounts.models import User
+    from fristad.accounts.selectors import pledge_current
+    from fristad.accounts.services import pledge_sign
+
+    user = User.objects.create_user(email, STAFF_PASSWORD, full_name=email.split("@")[0].title())
+    secret = ""
+    if with_factor:
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+    version = pledge_current()
+    if sign_pledge and version is not None:
+        pledge_sign(user=user, version=version)
+    return user, secret
+
+
+def totp_code(secret: str, offset: int = 0) -> str:
+    """The current six-digit code for a secret (offset in periods)."""
+    import time as _time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(_time.time()) // 30 + offset))
+
+
+@pytest.fixture
+def staff(sample_jourer: list[Jour]) -> Staff:
+    from fristad.accounts.models import Membership, Role
+    from fristad.geo.models import Municipality
+
+    jour_a = Jour.objects.get(slug="stockholm")
+    jour_b = Jour.objects.get(slug="malmo")
+    secrets: dict[str, str] = {}
+    users: dict[str, Any] = {}
+    for key, role, jour, municipality in [
+        ("national", Role.NATIONAL_OFFICE, None, None),
+        ("admin_a", Role.JOUR_ADMIN, jour_a, None),
+        ("kvinna_a", Role.JOURKVINNA, jour_a, None),
+        ("admin_b", Role.JOUR_ADMIN, jour_b, None),
+        ("kvinna_b", Role.JOURKVINNA, jour_b, None),
+        ("caseworker", Role.CASEWORKER, None, Municipality.objects.get(code="0180")),
+    ]:
+        user, secret = make_staff_user(f"{key}@staff.test")
+        Membership.objects.create(user=user, role=role, jour=jour, municipality=municipality)
+        users[key] = user
+        secrets[key] = secret
+    return Staff(**users, jour_a=jour_a, jour_b=jour_b, totp_secrets=secrets)

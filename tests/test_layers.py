@@ -15,6 +15,7 @@ LAYERS = {
     "housing": 4,
     "support": 4,
     "stats": 5,
+    "demo": 6,
 }
 
 

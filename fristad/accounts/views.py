@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -76,6 +77,8 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.InviteInvalid as problem:
             return render(request, "accounts/invite_invalid.html", {"message": str(problem)}, status=410)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        # She just proved her password: she may set up her factor without signing in again.
+        record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
         messages.info(
             request, _("Welcome. Now set up your second factor: an app that shows a six-digit code.")
         )

@@ -1,12 +1,15 @@
-"""``fristad demo``: load (or with ``--remove`` delete) the fictional demo network."""
+"""``fristad demo``: load (or with ``--remove`` delete) the fictional demo network,
+and with DEMO_MODE on, demo staff whose credentials it prints."""
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from fristad.accounts.demo import demo_staff_build
 from fristad.directory.demo import demo_network_build
 from fristad.directory.services import jourer_delete_demo
 
@@ -35,4 +38,19 @@ class Command(BaseCommand):
             "The demo jourer are FICTIONAL: invented names marked (demo), .invalid addresses, "
             "and phone numbers from PTS's series reserved for fiction. "
             "Remove them with: fristad demo --remove"
+        )
+        if not settings.DEMO_MODE:
+            self.stdout.write(
+                "Demo staff not created (set FRISTAD_DEMO=1 on a machine that is not production)."
+            )
+            return
+        self.stdout.write("\nDemo staff (DEMO ONLY: new passwords and TOTP secrets on every run):")
+        for credential in demo_staff_build():
+            self.stdout.write(
+                f"  {credential.email:42} password {credential.password}"
+                f"  TOTP secret {credential.totp_secret}"
+                f"  ({credential.roles})"
+            )
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/personal/ ; add the TOTP secret to an authenticator app."
         )

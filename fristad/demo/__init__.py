@@ -1,0 +1,1 @@
+"""The demo: a fictional network to try Fristad with. The top layer: it may use every app."""
