@@ -9,6 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from fristad.accounts.models import JOUR_ROLES, Role
+from fristad.directory.jourfile import phone_spec
+from fristad.directory.models import Language, PhoneKind, Service
 from fristad.geo.models import Municipality
 
 
@@ -77,3 +79,61 @@ class PledgeForm(forms.Form):
         label=_("I have read the promise of confidentiality and I promise to keep it."),
         error_messages={"required": _("Tick the box to sign.")},
     )
+
+
+class JourProfileForm(forms.Form):
+    chats = forms.BooleanField(label=_("The jour offers chat"), required=False)
+    services = forms.MultipleChoiceField(
+        label=_("What the jour offers"),
+        choices=Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    accessibility_notes = forms.CharField(
+        label=_("Accessibility"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=1000
+    )
+    email = forms.EmailField(label=_("Public e-mail"), required=False, max_length=254)
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+
+
+class PhoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PhoneKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=20, required=False)
+    hours = forms.CharField(
+        label=_("Weekly hours"),
+        required=False,
+        max_length=500,
+        help_text=_("Like: mon-fri 09:00-21:00, sat 18:00-02:00. Days not named are closed."),
+    )
+    exceptions = forms.CharField(
+        label=_("Dated exceptions"),
+        required=False,
+        max_length=1000,
+        help_text=_("Like: 2026-12-24 closed (Julafton), 2026-12-31 10:00-14:00"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        if not data.get("number"):
+            # An empty extra row is fine; hours without a number are not.
+            if data.get("hours") or data.get("exceptions"):
+                raise forms.ValidationError(_("Write the phone number, or clear the hours."))
+            return data
+        try:
+            data["spec"] = phone_spec(
+                data["kind"], data["number"], data.get("hours", ""), data.get("exceptions", "")
+            )
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return data
+
+
+PhoneFormSet = forms.formset_factory(PhoneForm, extra=1, max_num=6, validate_max=True, can_delete=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -27,8 +27,10 @@ from fristad.accounts.models import (
     Role,
     User,
 )
+from fristad.directory.jourfile import PhoneSpec
 from fristad.directory.models import Jour
-from fristad.directory.services import jour_set_active
+from fristad.directory.selectors import JourView, jour_view_uncached
+from fristad.directory.services import jour_profile_update, jour_set_active
 from fristad.geo.models import Municipality
 
 
@@ -255,3 +257,30 @@ def jour_suspend(*, jour: Jour, actor: User) -> None:
 def jour_reactivate(*, jour: Jour, actor: User) -> None:
     jour_set_active(jour=jour, active=True)
     audit_record(action=AuditAction.JOUR_REACTIVATED, actor=actor, national=True, jour=jour, target=jour.slug)
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    chats: bool
+    services: list[str]
+    languages: list[str]
+    accessibility_notes: str
+    email: str
+    website: str
+    phones: list[PhoneSpec]
+
+
+@transaction.atomic
+def jour_profile_save(*, actor: User, jour: Jour, changes: ProfileChanges) -> Jour:
+    saved = jour_profile_update(jour=jour, **changes.__dict__)
+    audit_record(action=AuditAction.PROFILE_CHANGED, actor=actor, jour=jour, target=jour.slug)
+    return saved
+
+
+def jour_profile_preview(*, jour: Jour, changes: ProfileChanges, now: datetime) -> JourView:
+    """The public page as it would look, computed in a transaction that is rolled back."""
+    with transaction.atomic():
+        jour_profile_update(jour=jour, **changes.__dict__)
+        view = jour_view_uncached(jour_id=jour.pk, now=now)
+        transaction.set_rollback(True)
+    return view

@@ -24,6 +24,7 @@ urlpatterns = [
         views.jour_invite_revoke,
         name="jour_invite_revoke",
     ),
+    path("jour/<int:jour_id>/profil/", views.jour_profile, name="jour_profile"),
     path("jour/<int:jour_id>/logg/", views.jour_audit, name="jour_audit"),
     path("forbund/jourer/", views.national_jourer, name="national_jourer"),
     path("forbund/jourer/<int:jour_id>/aktiv/", views.national_jour_active, name="national_jour_active"),

@@ -12,14 +12,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fristad.accounts import selectors, services
-from fristad.accounts.forms import InviteAcceptForm, JourInviteForm, NationalInviteForm, PledgeForm, RoleForm
+from fristad.accounts.forms import (
+    InviteAcceptForm,
+    JourInviteForm,
+    JourProfileForm,
+    NationalInviteForm,
+    PhoneFormSet,
+    PledgeForm,
+    RoleForm,
+)
 from fristad.accounts.models import Role, User
+from fristad.directory.jourfile import format_exceptions, format_weekly
 from fristad.directory.models import Jour
+from fristad.directory.selectors import jour_spec, jour_view_uncached
 
 
 def _user(request: HttpRequest) -> User:
@@ -151,6 +162,63 @@ def jour_invite_revoke(request: HttpRequest, jour_id: int, invite_id: int) -> Ht
     services.invite_revoke(invite=invite, actor=user)
     messages.success(request, _("The invite was withdrawn."))
     return HttpResponseRedirect(reverse("accounts:jour_people", kwargs={"jour_id": jour_id}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jour_profile(request: HttpRequest, jour_id: int) -> HttpResponse:
+    """The coordinator edits what the public sees about her jour, with a preview."""
+    user = _user(request)
+    jour = selectors.jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,)).jour
+    assert jour is not None
+    current = jour_spec(jour_id=jour.pk)
+    initial = {
+        "chats": current.chats,
+        "services": current.services,
+        "languages": current.languages,
+        "accessibility_notes": current.accessibility_notes,
+        "email": current.email,
+        "website": current.website,
+    }
+    phones_initial = [
+        {
+            "kind": p.kind,
+            "number": p.number,
+            "hours": format_weekly(p.weekly),
+            "exceptions": format_exceptions(p.exceptions),
+        }
+        for p in current.phones
+    ]
+    form = JourProfileForm(request.POST or None, initial=initial)
+    phones = PhoneFormSet(request.POST or None, initial=phones_initial, prefix="phones")
+    preview = None
+    if request.method == "POST" and form.is_valid() and phones.is_valid():
+        changes = services.ProfileChanges(
+            chats=form.cleaned_data["chats"],
+            services=form.cleaned_data["services"],
+            languages=form.cleaned_data["languages"],
+            accessibility_notes=form.cleaned_data["accessibility_notes"],
+            email=form.cleaned_data["email"],
+            website=form.cleaned_data["website"],
+            phones=[
+                f.cleaned_data["spec"]
+                for f in phones.forms
+                if f.cleaned_data.get("spec") and not f.cleaned_data.get("DELETE")
+            ],
+        )
+        if request.POST.get("action") == "preview":
+            preview = services.jour_profile_preview(jour=jour, changes=changes, now=timezone.now())
+        else:
+            services.jour_profile_save(actor=user, jour=jour, changes=changes)
+            messages.success(request, _("Saved. The public page shows the change now."))
+            return HttpResponseRedirect(reverse("accounts:jour_profile", kwargs={"jour_id": jour.pk}))
+    if preview is None and request.method == "GET":
+        preview = jour_view_uncached(jour_id=jour.pk, now=timezone.now())
+    return render(
+        request,
+        "accounts/jour_profile.html",
+        {"jour": jour, "form": form, "phones": phones, "j": preview},
+    )
 
 
 @login_required

@@ -225,6 +225,11 @@ def parse_phone(text: str) -> PhoneSpec:
     return phone
 
 
+def phone_spec(kind: str, number: str, hours: str, exceptions: str) -> PhoneSpec:
+    """One phone from its parts in the jour-file notation; ValueError says what is wrong."""
+    return _phone(kind, number, hours, exceptions)
+
+
 def _phone(kind: str, number: str, hours: str, exceptions: str) -> PhoneSpec:
     kind = kind.strip()
     number = number.strip()

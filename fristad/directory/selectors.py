@@ -73,27 +73,24 @@ def municipality_lookup() -> dict[str, str]:
     return lookup
 
 
-def _public_queryset(today: date) -> QuerySet[Jour]:
-    return (
-        Jour.objects.filter(is_active=True)
-        .select_related("home_municipality__county")
-        .prefetch_related(
-            "services",
-            "languages",
-            Prefetch(
-                "phones",
-                queryset=Phone.objects.prefetch_related(
-                    "weekly_hours",
-                    Prefetch(
-                        "exceptions",
-                        queryset=OpeningException.objects.filter(
-                            date__gte=today - timedelta(days=1),
-                            date__lte=today + timedelta(days=UPCOMING_EXCEPTION_DAYS),
-                        ),
+def _public_queryset(today: date, *, active_only: bool = True) -> QuerySet[Jour]:
+    jourer = Jour.objects.filter(is_active=True) if active_only else Jour.objects.all()
+    return jourer.select_related("home_municipality__county").prefetch_related(
+        "services",
+        "languages",
+        Prefetch(
+            "phones",
+            queryset=Phone.objects.prefetch_related(
+                "weekly_hours",
+                Prefetch(
+                    "exceptions",
+                    queryset=OpeningException.objects.filter(
+                        date__gte=today - timedelta(days=1),
+                        date__lte=today + timedelta(days=UPCOMING_EXCEPTION_DAYS),
                     ),
                 ),
             ),
-        )
+        ),
     )
 
 
@@ -242,11 +239,13 @@ def jour_get_public(*, slug: str, now: datetime) -> JourView | None:
     return view
 
 
-def jourer_export_specs() -> list[JourSpec]:
-    """Every jour (active or not) in the jour-file form, for export-jourer."""
+def jourer_export_specs(*, jour_ids: list[int] | None = None) -> list[JourSpec]:
+    """Every jour (active or not) in the jour-file form, for export-jourer and profile edits."""
     jourer = Jour.objects.select_related("home_municipality").prefetch_related(
         "services", "languages", "served_municipalities", "phones__weekly_hours", "phones__exceptions"
     )
+    if jour_ids is not None:
+        jourer = jourer.filter(pk__in=jour_ids)
     specs = []
     for jour in jourer.order_by("slug"):
         specs.append(
@@ -283,6 +282,23 @@ def jourer_export_specs() -> list[JourSpec]:
             )
         )
     return specs
+
+
+def jour_spec(*, jour_id: int) -> JourSpec:
+    """One jour as the jour file describes it (the base of a profile edit)."""
+    return jourer_export_specs(jour_ids=[jour_id])[0]
+
+
+def jour_view_uncached(*, jour_id: int, now: datetime) -> JourView:
+    """One jour's public view read straight from the database, active or not (previews)."""
+    jour = _public_queryset(now.astimezone(STOCKHOLM).date(), active_only=False).get(pk=jour_id)
+    view = _view(jour, now)
+    view.served_names = list(
+        Municipality.objects.filter(serving_jourer__pk=jour_id)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return view
 
 
 def demo_network_present() -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
 from fristad.directory import jourfile
-from fristad.directory.jourfile import JourSpec, RowError
+from fristad.directory.jourfile import JourSpec, PhoneSpec, RowError
 from fristad.directory.models import (
     DirectoryRevision,
     Jour,
@@ -18,7 +18,7 @@ from fristad.directory.models import (
     OpeningHours,
     Phone,
 )
-from fristad.directory.selectors import municipality_lookup
+from fristad.directory.selectors import jour_spec, municipality_lookup
 from fristad.geo.models import Municipality
 
 
@@ -45,6 +45,33 @@ def jour_set_active(*, jour: Jour, active: bool) -> Jour:
     jour.save(update_fields=["is_active"])
     directory_revision_bump()
     return jour
+
+
+@transaction.atomic
+def jour_profile_update(
+    *,
+    jour: Jour,
+    chats: bool,
+    services: list[str],
+    languages: list[str],
+    accessibility_notes: str,
+    email: str,
+    website: str,
+    phones: list[PhoneSpec],
+) -> Jour:
+    """Replace what a jour publishes about itself; the public site shows it at once."""
+    spec = replace(
+        jour_spec(jour_id=jour.pk),
+        chats=chats,
+        services=services,
+        languages=languages,
+        accessibility_notes=accessibility_notes,
+        email=email,
+        website=website,
+        phones=phones,
+    )
+    saved, _created = jour_save_from_spec(spec=spec)
+    return saved
 
 
 @transaction.atomic

@@ -1,0 +1,55 @@
+"""A jourkvinna's own shifts as an iCalendar feed (RFC 5545) for her calendar app.
+
+Times are written in UTC, so the feed needs no VTIMEZONE; X-WR-TIMEZONE tells the
+calendar apps that read it to show the shifts in Stockholm time. Escaping, line folding
+and CRLF line endings are left to the ``icalendar`` library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event
+
+PRODID = "-//Fristad//Jourschema//SV"
+TIMEZONE = "Europe/Stockholm"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+
+
+def _utc(at: datetime, name: str) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got {at!r}")
+    return at.astimezone(UTC)
+
+
+def render_calendar(*, name: str, events: Iterable[CalendarEvent], now: datetime) -> bytes:
+    """The VCALENDAR of ``events``, stamped ``now``, as bytes with CRLF line endings."""
+    stamp = _utc(now, "now")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TIMEZONE)
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", _utc(item.start, "start"))
+        event.add("dtend", _utc(item.end, "end"))
+        event.add("summary", item.summary)
+        if item.description:
+            event.add("description", item.description)
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    return calendar.to_ical()
