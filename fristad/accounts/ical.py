@@ -7,6 +7,7 @@ and CRLF line endings are left to the ``icalendar`` library.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,9 @@ from icalendar import Calendar, Event
 
 PRODID = "-//Fristad//Jourschema//SV"
 TIMEZONE = "Europe/Stockholm"
+
+# RFC 5545 TEXT allows no control characters but tab (and line breaks, written as \n).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,12 @@ def _utc(at: datetime, name: str) -> datetime:
     return at.astimezone(UTC)
 
 
+def _text(value: str) -> str:
+    """Line breaks as ``\\n`` only and no other control characters: icalendar escapes a
+    newline but would write a lone carriage return as is, breaking the CRLF line endings."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def render_calendar(*, name: str, events: Iterable[CalendarEvent], now: datetime) -> bytes:
     """The VCALENDAR of ``events``, stamped ``now``, as bytes with CRLF line endings."""
     stamp = _utc(now, "now")
@@ -39,17 +49,17 @@ def render_calendar(*, name: str, events: Iterable[CalendarEvent], now: datetime
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _text(name))
     calendar.add("x-wr-timezone", TIMEZONE)
     for item in events:
         event = Event()
-        event.add("uid", item.uid)
+        event.add("uid", _text(item.uid))
         event.add("dtstamp", stamp)
         event.add("dtstart", _utc(item.start, "start"))
         event.add("dtend", _utc(item.end, "end"))
-        event.add("summary", item.summary)
+        event.add("summary", _text(item.summary))
         if item.description:
-            event.add("description", item.description)
+            event.add("description", _text(item.description))
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     return calendar.to_ical()
