@@ -99,3 +99,12 @@ def test_weekday_hours_are_wall_clock_on_both_sides_of_dst() -> None:
     assert not is_open(WEEKDAYS_9_TO_21, datetime(2026, 1, 5, 7, 30, tzinfo=UTC))
     assert is_open(WEEKDAYS_9_TO_21, datetime(2026, 6, 1, 7, 0, tzinfo=UTC))
     assert not is_open(WEEKDAYS_9_TO_21, datetime(2026, 6, 1, 6, 30, tzinfo=UTC))
+
+
+def test_slot_starting_in_the_skipped_hour_opens_when_the_clock_allows() -> None:
+    # 2026-03-29 02:30 does not exist in Stockholm; the slot 02:30-04:00 opens at 03:00 CEST.
+    sunday = Schedule(weekly={6: (Slot(time(2, 30), time(4)),)})
+    assert not is_open(sunday, datetime(2026, 3, 29, 0, 59, tzinfo=UTC))  # 01:59 CET
+    assert is_open(sunday, datetime(2026, 3, 29, 1, 0, tzinfo=UTC))  # 03:00 CEST
+    assert is_open(sunday, datetime(2026, 3, 29, 1, 59, tzinfo=UTC))  # 03:59 CEST
+    assert not is_open(sunday, datetime(2026, 3, 29, 2, 0, tzinfo=UTC))  # 04:00 CEST

@@ -48,8 +48,18 @@ class OpenStatus:
 
 
 def _wall(day: date, at: time) -> datetime:
-    """A wall-clock time on a day in Stockholm, as an absolute instant (UTC)."""
-    return datetime.combine(day, at, tzinfo=STOCKHOLM).astimezone(UTC)
+    """A wall-clock time on a day in Stockholm, as an absolute instant (UTC).
+
+    A time the spring-forward skips (02:30 on the last Sunday of March) becomes
+    the first time that exists after it (03:00), so no interval runs backwards.
+    """
+    naive = datetime.combine(day, at)
+    for _ in range(120):
+        instant = naive.replace(tzinfo=STOCKHOLM).astimezone(UTC)
+        if instant.astimezone(STOCKHOLM).replace(tzinfo=None) == naive:
+            return instant
+        naive += timedelta(minutes=1)
+    return instant
 
 
 def intervals(schedule: Schedule, first: date, last: date) -> list[tuple[datetime, datetime]]:
