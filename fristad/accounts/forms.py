@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from fristad.accounts.models import JOUR_ROLES, Role
+from fristad.accounts.models import JOUR_ROLES, Role, ShiftKind
+from fristad.directory.hours import STOCKHOLM
 from fristad.directory.jourfile import phone_spec
 from fristad.directory.models import Language, PhoneKind, Service
 from fristad.geo.models import Municipality
@@ -137,3 +139,27 @@ class PhoneForm(forms.Form):
 
 
 PhoneFormSet = forms.formset_factory(PhoneForm, extra=1, max_num=6, validate_max=True, can_delete=True)
+
+
+class ShiftForm(forms.Form):
+    """A shift on a day, from a time to a time; an end not after the start runs into the next day."""
+
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ShiftKind.choices)
+    person = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False, empty_value=None)
+    phone = forms.TypedChoiceField(label=_("Phone"), coerce=int, required=False, empty_value=None)
+
+    def __init__(
+        self, *args: Any, people: list[tuple[int, str]], phones: list[tuple[int, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Open: anyone may take it")), *people]  # type: ignore[attr-defined]
+        self.fields["phone"].choices = [("", "—"), *phones]  # type: ignore[attr-defined]
+
+    def span(self) -> tuple[datetime, datetime]:
+        data = self.cleaned_data
+        start = datetime.combine(data["day"], data["starts"], tzinfo=STOCKHOLM)
+        end_day = data["day"] + timedelta(days=1) if data["ends"] <= data["starts"] else data["day"]
+        return start, datetime.combine(end_day, data["ends"], tzinfo=STOCKHOLM)

@@ -216,3 +216,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
+
+
+class ShiftKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+
+
+class Shift(models.Model):
+    """A jourschema shift: who holds the jourtelefon or the chat, from when to when.
+
+    ``person`` empty is an open shift anyone at the jour may take; ``offered`` is a
+    shift its holder offers for swap.
+    """
+
+    jour = models.ForeignKey(Jour, on_delete=models.CASCADE, related_name="shifts")
+    kind = models.CharField(max_length=8, choices=ShiftKind.choices, default=ShiftKind.PHONE)
+    phone = models.ForeignKey(
+        "directory.Phone", null=True, blank=True, on_delete=models.SET_NULL, related_name="shifts"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    person = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="shifts")
+    offered = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["jour", "start"]), models.Index(fields=["person", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="shift_ends_after_start"
+            )
+        ]
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable link to one person's shifts as iCalendar. Only a hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)

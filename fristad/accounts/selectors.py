@@ -7,6 +7,9 @@ records only through these functions. An object outside her scope is "not found"
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import QuerySet
@@ -15,14 +18,21 @@ from django.http import Http404
 from fristad.accounts.models import (
     JOUR_ROLES,
     AuditEvent,
+    CalendarFeed,
     Invite,
     Membership,
     PledgeSignature,
     PledgeVersion,
     Role,
+    Shift,
+    ShiftKind,
     User,
 )
-from fristad.directory.models import Jour
+from fristad.accounts.schedule import ShiftSpan, coverage_gaps, week_bounds
+from fristad.accounts.tokens import token_hash
+from fristad.directory.hours import STOCKHOLM
+from fristad.directory.models import Jour, Phone
+from fristad.directory.selectors import schedule_of
 
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
@@ -140,3 +150,98 @@ def national_member_jour(*, user: User, jour_id: int) -> Jour:
     if jour is None:
         raise Http404
     return jour
+
+
+# --- Jourschema -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: date
+    shifts: list[Shift]
+
+
+@dataclass(frozen=True)
+class PhoneGaps:
+    phone: Phone
+    gaps: list[tuple[datetime, datetime]]
+
+
+def jour_week(*, user: User, jour_id: int, day: date) -> tuple[Jour, list[WeekDay]]:
+    """Her jour's shifts in the week of ``day``, by Stockholm day. Any member may see them."""
+    membership = jour_membership(user=user, jour_id=jour_id)
+    start, end = week_bounds(day)
+    shifts = list(
+        Shift.objects.filter(jour_id=jour_id, start__lt=end, end__gt=start)
+        .select_related("person", "phone")
+        .order_by("start")
+    )
+    days = []
+    first = start.astimezone(STOCKHOLM).date()
+    for offset in range(7):
+        current = first + timedelta(days=offset)
+        days.append(WeekDay(current, [s for s in shifts if s.start.astimezone(STOCKHOLM).date() == current]))
+    assert membership.jour is not None
+    return membership.jour, days
+
+
+def jour_shift(*, user: User, jour_id: int, shift_id: int) -> Shift:
+    jour_membership(user=user, jour_id=jour_id)
+    shift = Shift.objects.select_related("person").filter(pk=shift_id, jour_id=jour_id).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def jour_week_gaps(*, user: User, jour_id: int, day: date) -> list[PhoneGaps]:
+    """Hours in the published opening times of each phone that no phone shift covers (coordinator)."""
+    jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    start, end = week_bounds(day)
+    phones = list(Phone.objects.filter(jour_id=jour_id).prefetch_related("weekly_hours", "exceptions"))
+    shifts = list(
+        Shift.objects.filter(
+            jour_id=jour_id, kind=ShiftKind.PHONE, start__lt=end, end__gt=start, person__isnull=False
+        )
+    )
+    first_phone = phones[0].pk if phones else None
+    result = []
+    for phone in phones:
+        covering = [
+            ShiftSpan(s.start, s.end, s.person_id or 0)
+            for s in shifts
+            if s.phone_id == phone.pk or (s.phone_id is None and phone.pk == first_phone)
+        ]
+        gaps = coverage_gaps(schedule=schedule_of(phone), shifts=covering, start=start, end=end)
+        result.append(PhoneGaps(phone, gaps))
+    return result
+
+
+def jour_members_for_shifts(*, user: User, jour_id: int) -> list[Membership]:
+    jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    return list(Membership.objects.select_related("user").filter(jour_id=jour_id).order_by("user__full_name"))
+
+
+def jour_phones(*, user: User, jour_id: int) -> list[Phone]:
+    jour_membership(user=user, jour_id=jour_id)
+    return list(Phone.objects.filter(jour_id=jour_id))
+
+
+def calendar_feed_events(*, token: str, now: datetime) -> tuple[User, list[Shift]] | None:
+    """The shifts behind a feed link (two weeks back, ten ahead), or None for a dead link."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    shifts = list(
+        Shift.objects.filter(
+            person=feed.user, end__gt=now - timedelta(weeks=2), start__lt=now + timedelta(weeks=10)
+        ).select_related("jour")
+    )
+    return feed.user, shifts
+
+
+def calendar_feed_active(*, user: User) -> bool:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from fristad.accounts.models import (
     Role,
     User,
 )
+from fristad.accounts.tokens import token_hash
 from fristad.directory.jourfile import PhoneSpec
 from fristad.directory.models import Jour
 from fristad.directory.selectors import JourView, jour_view_uncached
@@ -55,10 +55,6 @@ def audit_record(
         target=target[:120],
         detail=detail[:300],
     )
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

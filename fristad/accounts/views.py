@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
@@ -9,15 +10,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fristad.accounts import selectors, services
+from fristad.accounts import selectors, services, shifts
 from fristad.accounts.forms import (
     InviteAcceptForm,
     JourInviteForm,
@@ -26,8 +27,11 @@ from fristad.accounts.forms import (
     PhoneFormSet,
     PledgeForm,
     RoleForm,
+    ShiftForm,
 )
-from fristad.accounts.models import Role, User
+from fristad.accounts.ical import CalendarEvent, render_calendar
+from fristad.accounts.models import Role, ShiftKind, User
+from fristad.directory.hours import STOCKHOLM
 from fristad.directory.jourfile import format_exceptions, format_weekly
 from fristad.directory.models import Jour
 from fristad.directory.selectors import jour_spec, jour_view_uncached
@@ -268,3 +272,127 @@ def national_jour_active(request: HttpRequest, jour_id: int) -> HttpResponse:
 def national_audit(request: HttpRequest) -> HttpResponse:
     events = selectors.national_audit_events(user=_user(request))
     return render(request, "accounts/audit.html", {"events": events, "jour": None})
+
+
+def _week_day(request: HttpRequest) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("vecka", "")[:10])
+    except ValueError:
+        return timezone.now().astimezone(STOCKHOLM).date()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jour_schedule(request: HttpRequest, jour_id: int) -> HttpResponse:
+    """The week view: her jour's shifts; the coordinator adds shifts and sees the gaps."""
+    user = _user(request)
+    day = _week_day(request)
+    jour, days = selectors.jour_week(user=user, jour_id=jour_id, day=day)
+    is_admin = selectors.jour_membership(user=user, jour_id=jour_id).role == Role.JOUR_ADMIN
+    context: dict[str, Any] = {"jour": jour, "days": days, "day": day, "is_admin": is_admin}
+    context["previous_week"] = day - timedelta(days=7)
+    context["next_week"] = day + timedelta(days=7)
+    if is_admin:
+        people = [
+            (m.user_id, str(m.user)) for m in selectors.jour_members_for_shifts(user=user, jour_id=jour_id)
+        ]
+        phones = [(p.pk, p.number) for p in selectors.jour_phones(user=user, jour_id=jour_id)]
+        form = ShiftForm(request.POST or None, people=people, phones=phones, initial={"day": day})
+        if request.method == "POST" and form.is_valid():
+            start, end = form.span()
+            members = {
+                m.user_id: m.user for m in selectors.jour_members_for_shifts(user=user, jour_id=jour_id)
+            }
+            phone_objects = {p.pk: p for p in selectors.jour_phones(user=user, jour_id=jour_id)}
+            try:
+                shifts.shift_create(
+                    actor=user,
+                    jour=jour,
+                    kind=form.cleaned_data["kind"],
+                    start=start,
+                    end=end,
+                    person=members.get(form.cleaned_data["person"]) if form.cleaned_data["person"] else None,
+                    phone=phone_objects.get(form.cleaned_data["phone"])
+                    if form.cleaned_data["phone"]
+                    else None,
+                )
+                messages.success(request, _("The shift was added."))
+                return HttpResponseRedirect(f"{request.path}?vecka={start.date().isoformat()}")
+            except ValidationError as problem:
+                form.add_error(None, problem)
+        context["form"] = form
+        context["gaps"] = selectors.jour_week_gaps(user=user, jour_id=jour_id, day=day)
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "accounts/jour_schedule.html", context)
+
+
+@login_required
+@require_POST
+def jour_shift_action(request: HttpRequest, jour_id: int, shift_id: int, action: str) -> HttpResponse:
+    user = _user(request)
+    shift = selectors.jour_shift(user=user, jour_id=jour_id, shift_id=shift_id)
+    try:
+        if action == "erbjud":
+            shifts.shift_offer(actor=user, shift=shift)
+            messages.success(request, _("Your shift is offered for swap."))
+        elif action == "behall":
+            shifts.shift_withdraw_offer(actor=user, shift=shift)
+            messages.success(request, _("Your shift is no longer offered."))
+        elif action == "ta":
+            shifts.shift_take(actor=user, shift_id=shift.pk)
+            messages.success(request, _("The shift is yours."))
+        elif action == "ta-bort":
+            selectors.jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+            shifts.shift_delete(shift=shift)
+            messages.success(request, _("The shift was removed."))
+        else:
+            raise Http404
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    week = shift.start.astimezone(STOCKHOLM).date().isoformat()
+    return HttpResponseRedirect(
+        reverse("accounts:jour_schedule", kwargs={"jour_id": jour_id}) + f"?vecka={week}"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            shifts.calendar_feed_revoke(user=user)
+            messages.success(request, _("The calendar link no longer works."))
+        else:
+            token = shifts.calendar_feed_issue(user=user)
+            context["feed_url"] = request.build_absolute_uri(
+                reverse("accounts:calendar_feed", kwargs={"token": token})
+            )
+    context["active"] = selectors.calendar_feed_active(user=user)
+    return render(request, "accounts/calendar.html", context)
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Her own shifts as iCalendar, for her calendar app. Nothing about help-seekers."""
+    found = (
+        selectors.calendar_feed_events(token=token[:100], now=timezone.now()) if len(token) <= 100 else None
+    )
+    if found is None:
+        raise Http404
+    _person, own_shifts = found
+    events = [
+        CalendarEvent(
+            uid=f"shift-{s.pk}@fristad",
+            start=s.start,
+            end=s.end,
+            summary=f"{ShiftKind(s.kind).label}: {s.jour.name}",
+        )
+        for s in own_shifts
+    ]
+    body = render_calendar(name=str(_("Jourschema")), events=events, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store, max-age=0"
+    return response
