@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from fristad.accounts.models import JOUR_ROLES, Role, ShiftKind
 from fristad.directory.hours import STOCKHOLM
 from fristad.directory.jourfile import phone_spec
-from fristad.directory.models import Language, PhoneKind, Service
+from fristad.directory.models import JourKind, Language, PhoneKind, Service
 from fristad.geo.models import Municipality
 
 
@@ -163,3 +163,12 @@ class ShiftForm(forms.Form):
         start = datetime.combine(data["day"], data["starts"], tzinfo=STOCKHOLM)
         end_day = data["day"] + timedelta(days=1) if data["ends"] <= data["starts"] else data["day"]
         return start, datetime.combine(end_day, data["ends"], tzinfo=STOCKHOLM)
+
+
+class JourAddForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(label=_("Short name in the address"), max_length=80)
+    kind = forms.ChoiceField(label=_("Kind"), choices=JourKind.choices)
+    home_municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.order_by("name")
+    )

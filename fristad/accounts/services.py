@@ -27,10 +27,10 @@ from fristad.accounts.models import (
     User,
 )
 from fristad.accounts.tokens import token_hash
-from fristad.directory.jourfile import PhoneSpec
+from fristad.directory.jourfile import JourSpec, PhoneSpec
 from fristad.directory.models import Jour
 from fristad.directory.selectors import JourView, jour_view_uncached
-from fristad.directory.services import jour_profile_update, jour_set_active
+from fristad.directory.services import jour_delete, jour_profile_update, jour_save_from_spec, jour_set_active
 from fristad.geo.models import Municipality
 
 
@@ -280,3 +280,38 @@ def jour_profile_preview(*, jour: Jour, changes: ProfileChanges, now: datetime) 
         view = jour_view_uncached(jour_id=jour.pk, now=now)
         transaction.set_rollback(True)
     return view
+
+
+@transaction.atomic
+def jour_add(*, actor: User, name: str, slug: str, kind: str, home_municipality: Municipality) -> Jour:
+    """A new member jour, not yet public: its coordinator fills in phones and hours first."""
+    if Jour.objects.filter(slug=slug).exists():
+        raise ValidationError(_("The short name %(slug)s is already used.") % {"slug": slug})
+    spec = JourSpec(
+        name=name,
+        slug=slug,
+        kind=kind,
+        home_municipality=home_municipality.code,
+        served_municipalities=[home_municipality.code],
+        chats=False,
+        languages=["sv"],
+        services=["samtalsstod"],
+        accessibility_notes="",
+        email="",
+        website="",
+        member_since=timezone.localdate(),
+        is_demo=False,
+        phones=[],
+        is_active=False,
+    )
+    jour, _created = jour_save_from_spec(spec=spec)
+    audit_record(action=AuditAction.JOUR_ADDED, actor=actor, national=True, jour=jour, target=slug)
+    return jour
+
+
+@transaction.atomic
+def jour_remove(*, actor: User, jour: Jour) -> None:
+    """Remove a member jour and everything of it (its staff keep their accounts)."""
+    slug = jour.slug
+    audit_record(action=AuditAction.JOUR_REMOVED, actor=actor, national=True, target=slug, detail=jour.name)
+    jour_delete(jour=jour)

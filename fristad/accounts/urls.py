@@ -35,6 +35,8 @@ urlpatterns = [
     path("kalender/", views.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("forbund/jourer/", views.national_jourer, name="national_jourer"),
+    path("forbund/jourer/ny/", views.national_jour_add, name="national_jour_add"),
     path("forbund/jourer/<int:jour_id>/aktiv/", views.national_jour_active, name="national_jour_active"),
+    path("forbund/jourer/<int:jour_id>/ta-bort/", views.national_jour_remove, name="national_jour_remove"),
     path("forbund/logg/", views.national_audit, name="national_audit"),
 ]

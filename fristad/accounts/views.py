@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fristad.accounts import selectors, services, shifts
 from fristad.accounts.forms import (
     InviteAcceptForm,
+    JourAddForm,
     JourInviteForm,
     JourProfileForm,
     NationalInviteForm,
@@ -239,7 +240,7 @@ def national_jourer(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     jourer = selectors.national_member_jourer(user=user)
     form = NationalInviteForm(request.POST or None, jour_choices=[(j.pk, j.name) for j in jourer])
-    context: dict[str, Any] = {"jourer": jourer, "form": form}
+    context: dict[str, Any] = {"jourer": jourer, "form": form, "add_form": JourAddForm()}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         jour = next((j for j in jourer if j.pk == data.get("jour")), None)
@@ -252,6 +253,38 @@ def national_jourer(request: HttpRequest) -> HttpResponse:
         )
         context["invite_link"] = _invite_link(request, issued.token)
     return render(request, "accounts/national_jourer.html", context)
+
+
+@login_required
+@require_POST
+def national_jour_add(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    selectors.national_member_jourer(user=user)  # the national office only
+    form = JourAddForm(request.POST)
+    if form.is_valid():
+        try:
+            jour = services.jour_add(actor=user, **form.cleaned_data)
+            messages.success(
+                request, _("%(name)s was added. It is public once it is reactivated.") % {"name": jour.name}
+            )
+        except ValidationError as problem:
+            messages.error(request, " ".join(problem.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return HttpResponseRedirect(reverse("accounts:national_jourer"))
+
+
+@login_required
+@require_POST
+def national_jour_remove(request: HttpRequest, jour_id: int) -> HttpResponse:
+    user = _user(request)
+    jour: Jour = selectors.national_member_jour(user=user, jour_id=jour_id)
+    if request.POST.get("confirm") != jour.slug:
+        messages.error(request, _("Write the jour's short name to confirm the removal."))
+    else:
+        services.jour_remove(actor=user, jour=jour)
+        messages.success(request, _("%(name)s was removed.") % {"name": jour.name})
+    return HttpResponseRedirect(reverse("accounts:national_jourer"))
 
 
 @login_required

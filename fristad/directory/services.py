@@ -75,6 +75,12 @@ def jour_profile_update(
 
 
 @transaction.atomic
+def jour_delete(*, jour: Jour) -> None:
+    jour.delete()
+    directory_revision_bump()
+
+
+@transaction.atomic
 def jourer_delete_demo() -> int:
     """Remove the fictional demo network."""
     demo = Jour.objects.filter(is_demo=True)
