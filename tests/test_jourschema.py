@@ -20,6 +20,17 @@ def at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
 
 
+def add_shift(staff: Staff, person: object, start: datetime, end: datetime, kind: str = "phone") -> Shift:
+    return shifts.shift_create(
+        actor=staff.admin_a,
+        jour=staff.jour_a,
+        kind=kind,
+        start=start,
+        end=end,
+        person=person,  # type: ignore[arg-type]
+    )
+
+
 def signed_in(user: object) -> Client:
     client = Client()
     client.force_login(user)  # type: ignore[arg-type]
@@ -78,34 +89,13 @@ def test_bad_shift_input_gets_a_clear_error(staff: Staff) -> None:
 
 
 def test_one_person_cannot_hold_two_shifts_at_once(staff: Staff) -> None:
-    shifts.shift_create(
-        actor=staff.admin_a,
-        jour=staff.jour_a,
-        kind="phone",
-        start=at(NEXT_MONDAY, 9),
-        end=at(NEXT_MONDAY, 13),
-        person=staff.kvinna_a,
-    )
+    add_shift(staff, staff.kvinna_a, at(NEXT_MONDAY, 9), at(NEXT_MONDAY, 13), "phone")
     with pytest.raises(ValidationError):
-        shifts.shift_create(
-            actor=staff.admin_a,
-            jour=staff.jour_a,
-            kind="chat",
-            start=at(NEXT_MONDAY, 12),
-            end=at(NEXT_MONDAY, 15),
-            person=staff.kvinna_a,
-        )
+        add_shift(staff, staff.kvinna_a, at(NEXT_MONDAY, 12), at(NEXT_MONDAY, 15), "chat")
 
 
 def test_offer_and_take_a_shift(staff: Staff) -> None:
-    shift = shifts.shift_create(
-        actor=staff.admin_a,
-        jour=staff.jour_a,
-        kind="phone",
-        start=at(NEXT_MONDAY, 9),
-        end=at(NEXT_MONDAY, 13),
-        person=staff.kvinna_a,
-    )
+    shift = add_shift(staff, staff.kvinna_a, at(NEXT_MONDAY, 9), at(NEXT_MONDAY, 13), "phone")
     base = f"/personal/jour/{staff.jour_a.pk}/schema/{shift.pk}"
     # Nobody can take a shift that is not offered.
     signed_in(staff.admin_a).post(f"{base}/ta/")
@@ -130,14 +120,7 @@ def test_offer_and_take_a_shift(staff: Staff) -> None:
 
 def test_gaps_are_the_published_hours_no_shift_covers(staff: Staff) -> None:
     # Kvinnojouren Stockholm (test) publishes its hotline 24/7.
-    shifts.shift_create(
-        actor=staff.admin_a,
-        jour=staff.jour_a,
-        kind="phone",
-        start=at(NEXT_MONDAY, 0),
-        end=at(NEXT_MONDAY, 12),
-        person=staff.kvinna_a,
-    )
+    add_shift(staff, staff.kvinna_a, at(NEXT_MONDAY, 0), at(NEXT_MONDAY, 12), "phone")
     page = signed_in(staff.admin_a).get(schedule_url(staff) + f"?vecka={NEXT_MONDAY}").content.decode()
     gaps_section = page.split('id="gaps"')[1].split("<h2")[0]
     # One gap: Monday 12:00 until the week ends (the hotline is open all week).
@@ -155,22 +138,8 @@ def test_other_jour_and_other_roles_get_not_found(staff: Staff) -> None:
 
 
 def test_calendar_feed_has_only_her_shifts_and_can_be_revoked(staff: Staff) -> None:
-    shifts.shift_create(
-        actor=staff.admin_a,
-        jour=staff.jour_a,
-        kind="chat",
-        start=at(NEXT_MONDAY, 18),
-        end=at(NEXT_MONDAY, 22),
-        person=staff.kvinna_a,
-    )
-    shifts.shift_create(
-        actor=staff.admin_a,
-        jour=staff.jour_a,
-        kind="phone",
-        start=at(NEXT_MONDAY, 9),
-        end=at(NEXT_MONDAY, 12),
-        person=staff.admin_a,
-    )
+    add_shift(staff, staff.kvinna_a, at(NEXT_MONDAY, 18), at(NEXT_MONDAY, 22), "chat")
+    add_shift(staff, staff.admin_a, at(NEXT_MONDAY, 9), at(NEXT_MONDAY, 12), "phone")
     token = shifts.calendar_feed_issue(user=staff.kvinna_a)
     feed = Client().get(f"/personal/kalender/{token}.ics")
     assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
