@@ -237,8 +237,13 @@ def calendar_feed_events(*, token: str, now: datetime) -> tuple[User, list[Shift
         return None
     shifts = list(
         Shift.objects.filter(
-            person=feed.user, end__gt=now - timedelta(weeks=2), start__lt=now + timedelta(weeks=10)
-        ).select_related("jour")
+            person=feed.user,
+            jour__memberships__user=feed.user,
+            end__gt=now - timedelta(weeks=2),
+            start__lt=now + timedelta(weeks=10),
+        )
+        .select_related("jour")
+        .distinct()
     )
     return feed.user, shifts
 

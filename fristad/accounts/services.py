@@ -24,6 +24,7 @@ from fristad.accounts.models import (
     PledgeSignature,
     PledgeVersion,
     Role,
+    Shift,
     User,
 )
 from fristad.accounts.tokens import token_hash
@@ -122,17 +123,16 @@ def invite_check(*, token: str) -> Invite:
     return invite
 
 
-@transaction.atomic
-def invite_accept(*, token: str, password: str, full_name: str) -> User:
-    """Create (or join) the account and its membership; the link can never be used again."""
+def _invite_locked(token: str) -> Invite:
     invite = invite_check(token=token)
-    # Lock the row: two clicks at once make one account.
+    # Lock the row: two clicks at once accept once.
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
     if invite.accepted_at is not None:
         raise InviteInvalid(_("This invite link has already been used. Sign in instead."))
-    user = User.objects.filter(email=invite.email).first()
-    if user is None:
-        user = User.objects.create_user(invite.email, password, full_name=full_name.strip())
+    return invite
+
+
+def _invite_mark_accepted(*, invite: Invite, user: User) -> None:
     membership = _membership_put(
         user=user, role=invite.role, jour=invite.jour, municipality=invite.municipality
     )
@@ -148,7 +148,35 @@ def invite_accept(*, token: str, password: str, full_name: str) -> User:
         target=user.email,
         detail=membership.role,
     )
+
+
+def invite_for_existing_account(invite: Invite) -> bool:
+    return User.objects.filter(email=invite.email).exists()
+
+
+@transaction.atomic
+def invite_accept(*, token: str, password: str, full_name: str) -> User:
+    """Create the account and its membership; the link can never be used again.
+
+    An invite to an e-mail that already has an account never signs anyone in: she
+    signs in as herself (password and second factor) and accepts with
+    ``invite_accept_signed_in``.
+    """
+    invite = _invite_locked(token)
+    if invite_for_existing_account(invite):
+        raise InviteInvalid(_("You already have an account. Sign in first, then open the invite link again."))
+    user = User.objects.create_user(invite.email, password, full_name=full_name.strip())
+    _invite_mark_accepted(invite=invite, user=user)
     return user
+
+
+@transaction.atomic
+def invite_accept_signed_in(*, token: str, user: User) -> None:
+    """A signed-in person accepts an invite addressed to her own e-mail."""
+    invite = _invite_locked(token)
+    if invite.email != user.email.lower():
+        raise InviteInvalid(_("This invite is for another e-mail address."))
+    _invite_mark_accepted(invite=invite, user=user)
 
 
 @transaction.atomic
@@ -207,6 +235,10 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         admins = Membership.objects.filter(jour=jour, role=Role.JOUR_ADMIN).count()
         if admins <= 1:
             raise ValidationError(_("A jour must keep at least one coordinator."))
+    # Her coming shifts at that jour become open shifts the others can take.
+    Shift.objects.filter(jour=jour, person=membership.user, end__gt=timezone.now()).update(
+        person=None, offered=False
+    )
     membership.delete()
     audit_record(action=AuditAction.MEMBERSHIP_REMOVED, actor=actor, jour=jour, target=email, detail=role)
 

@@ -62,7 +62,7 @@ def pledge(request: HttpRequest) -> HttpResponse:
     version = selectors.pledge_current()
     if version is None:
         return HttpResponseRedirect(reverse("accounts:dashboard"))
-    form = PledgeForm(request.POST or None)
+    form = PledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.pledge_sign(user=_user(request), version=version)
         messages.success(request, _("Thank you. You have signed the promise of confidentiality."))
@@ -84,7 +84,9 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         invite = services.invite_check(token=token)
     except services.InviteInvalid as problem:
         return render(request, "accounts/invite_invalid.html", {"message": str(problem)}, status=410)
-    form = InviteAcceptForm(request.POST or None, email=invite.email)
+    if services.invite_for_existing_account(invite):
+        return _invite_accept_existing(request, token, invite)
+    form = InviteAcceptForm(request.POST if request.method == "POST" else None, email=invite.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invite_accept(
@@ -102,12 +104,28 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/invite_accept.html", {"form": form, "invite": invite})
 
 
+def _invite_accept_existing(request: HttpRequest, token: str, invite: Any) -> HttpResponse:
+    """She already has an account: she signs in as herself (both factors) before she accepts."""
+    user = request.user
+    if not user.is_authenticated or user.email != invite.email:
+        login_url = reverse("account_login") + "?next=" + request.path
+        return render(request, "accounts/invite_existing.html", {"invite": invite, "login_url": login_url})
+    if request.method == "POST":
+        try:
+            services.invite_accept_signed_in(token=token, user=user)
+        except services.InviteInvalid as problem:
+            return render(request, "accounts/invite_invalid.html", {"message": str(problem)}, status=410)
+        messages.success(request, _("You have accepted the invite."))
+        return HttpResponseRedirect(reverse("accounts:dashboard"))
+    return render(request, "accounts/invite_existing.html", {"invite": invite, "confirm": True})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def jour_people(request: HttpRequest, jour_id: int) -> HttpResponse:
     user = _user(request)
     membership = selectors.jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
-    form = JourInviteForm(request.POST or None)
+    form = JourInviteForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"jour": membership.jour, "form": form}
     if request.method == "POST" and form.is_valid():
         issued = services.invite_create(
@@ -194,8 +212,10 @@ def jour_profile(request: HttpRequest, jour_id: int) -> HttpResponse:
         }
         for p in current.phones
     ]
-    form = JourProfileForm(request.POST or None, initial=initial)
-    phones = PhoneFormSet(request.POST or None, initial=phones_initial, prefix="phones")
+    form = JourProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    phones = PhoneFormSet(
+        request.POST if request.method == "POST" else None, initial=phones_initial, prefix="phones"
+    )
     preview = None
     if request.method == "POST" and form.is_valid() and phones.is_valid():
         changes = services.ProfileChanges(
@@ -239,7 +259,9 @@ def jour_audit(request: HttpRequest, jour_id: int) -> HttpResponse:
 def national_jourer(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     jourer = selectors.national_member_jourer(user=user)
-    form = NationalInviteForm(request.POST or None, jour_choices=[(j.pk, j.name) for j in jourer])
+    form = NationalInviteForm(
+        request.POST if request.method == "POST" else None, jour_choices=[(j.pk, j.name) for j in jourer]
+    )
     context: dict[str, Any] = {"jourer": jourer, "form": form, "add_form": JourAddForm()}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -330,7 +352,12 @@ def jour_schedule(request: HttpRequest, jour_id: int) -> HttpResponse:
             (m.user_id, str(m.user)) for m in selectors.jour_members_for_shifts(user=user, jour_id=jour_id)
         ]
         phones = [(p.pk, p.number) for p in selectors.jour_phones(user=user, jour_id=jour_id)]
-        form = ShiftForm(request.POST or None, people=people, phones=phones, initial={"day": day})
+        form = ShiftForm(
+            request.POST if request.method == "POST" else None,
+            people=people,
+            phones=phones,
+            initial={"day": day},
+        )
         if request.method == "POST" and form.is_valid():
             start, end = form.span()
             members = {
