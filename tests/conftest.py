@@ -141,3 +141,14 @@ def staff(sample_jourer: list[Jour]) -> Staff:
         users[key] = user
         secrets[key] = secret
     return Staff(**users, jour_a=jour_a, jour_b=jour_b, totp_secrets=secrets)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_between_tests() -> Any:
+    """Each test starts, and leaves, in the default language (no thread-local leftovers)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

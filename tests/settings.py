@@ -1,8 +1,12 @@
 """Test settings: the real settings, with static files served from the source tree."""
 
 from fristad.settings import *  # noqa: F403
+from fristad.settings import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS
 from fristad.settings import STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Argon2id as in production, with test-sized costs so that hundreds of sign-ins stay fast.
+PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
