@@ -144,11 +144,15 @@ def staff(sample_jourer: list[Jour]) -> Staff:
 
 
 @pytest.fixture(autouse=True)
-def _default_language_between_tests() -> Any:
-    """Each test starts, and leaves, in the default language (no thread-local leftovers)."""
+def _fresh_language_and_cache() -> Any:
+    """Each test starts in the default language with an empty cache (used TOTP codes and
+    sign-in throttling live there), and leaves no thread-local language behind."""
     from django.conf import settings
+    from django.core.cache import cache
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+    cache.clear()
     yield
+    cache.clear()
     translation.activate(settings.LANGUAGE_CODE)

@@ -21,12 +21,6 @@ MFA_URL = "/personal/konto/2fa/authenticate/"
 NEW_PASSWORD = "en-helt-ny-och-lang-fras-2026"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """Argon2 for every fixture user is slow; what is audited does not depend on the hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def signed_in(user: object) -> Client:
     client = Client()
     client.force_login(user)  # type: ignore[arg-type]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -19,15 +17,6 @@ from tests.conftest import STAFF_PASSWORD, Staff, totp_code
 
 NEW_EMAIL = "ny-jourkvinna@staff.test"
 GOOD_PASSWORD = "morgondimma-over-sjon-42"
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-    # A request to /en/... leaves English active in this thread; later tests expect the default.
-    translation.deactivate()
 
 
 def wait_for_fresh_period(margin: int = 6) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.contrib.auth.password_validation import get_default_password_validators, validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
@@ -23,15 +20,6 @@ TOO_SHORT = ["", "a", "kort-ord", "Abc!23456#x"]  # the last is 11 characters
 COMMON = ["password1234", "qwertyuiop12", "Password1234", "123456789012"]
 REPETITIVE = ["abcabcabcabc", "aaaaaaaaaaaa", "ABABABABABAB", "hej!hej!hej!hej!", "121212121212"]
 KEYBOARD_RUNS = ["qwertyuiopåa", "asdfghjklöäz", "abcdefghijklmn", "åäöåäöåäöåäö", "mnbvcxzäölkjh"]
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-    # A request to /en/... leaves English active in this thread; later tests expect the default.
-    translation.deactivate()
 
 
 def refused(password: str, user: object = None) -> list[str]:

@@ -18,12 +18,6 @@ from tests.conftest import Staff, make_staff_user
 PLEDGE_URL = "/personal/tystnadslofte/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """Argon2 for every fixture user is slow; the gate does not depend on the hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def signed_in(user: object) -> Client:
     client = Client()
     client.force_login(user)  # type: ignore[arg-type]

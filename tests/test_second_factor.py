@@ -7,13 +7,11 @@ staff middleware) with the Django test client against the real database.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -25,16 +23,6 @@ from tests.conftest import STAFF_PASSWORD, Staff, make_staff_user, totp_code
 LOGIN = "/en/personal/konto/login/"
 MFA_STEP = "/en/personal/konto/2fa/authenticate/"
 DASHBOARD = "/en/personal/"
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    """Used TOTP codes and sign-in throttling live in the cache: no test sees another's."""
-    cache.clear()
-    yield
-    cache.clear()
-    # A request to /en/... leaves English active in this thread; later tests expect the default.
-    translation.deactivate()
 
 
 def en(name: str, **kwargs: Any) -> str:

@@ -7,13 +7,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -26,15 +24,6 @@ HOUR = 60 * MINUTE
 LOGIN = "/personal/konto/login/"
 TIMED_OUT = "You were signed out because the session timed out. Sign in again."
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-    # A request to /en/... leaves English active in this thread; later tests expect the default.
-    translation.deactivate()
 
 
 class Clock:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
 
 from fristad.accounts.models import AuditAction, AuditEvent
 from tests.conftest import STAFF_PASSWORD, Staff
@@ -16,16 +13,6 @@ from tests.conftest import STAFF_PASSWORD, Staff
 LOGIN = "/en/personal/konto/login/"
 MFA_STEP = "/en/personal/konto/2fa/authenticate/"
 LOCKED_MESSAGE = "Too many failed login attempts. Try again later."
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    """The throttle counts live in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
-    # A request to /en/... leaves English active in this thread; later tests expect the default.
-    translation.deactivate()
 
 
 def attempt(email: str, password: str, addr: str = "127.0.0.1", client: Client | None = None) -> Any:

@@ -48,12 +48,6 @@ HOME = {"admin_a": "a", "kvinna_a": "a", "admin_b": "b", "kvinna_b": "b"}
 ADMINS = {"admin_a", "admin_b"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """Argon2 for six users per test makes the matrix slow; isolation does not depend on it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- The world every case runs in --------------------------------------------------------
 
 

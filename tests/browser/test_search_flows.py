@@ -111,6 +111,8 @@ COVERED_BY_QUICK_EXIT = """() => {
   }
   return covered;
 }"""
+
+
 @pytest.mark.parametrize(
     "width",
     [
