@@ -216,6 +216,10 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
     if role not in JOUR_ROLES or membership.jour is None:
         raise ValidationError(_("Only jour roles can be changed here."))
     previous = membership.role
+    # Demoting the last coordinator would leave the jour without one.
+    demoting = previous == Role.JOUR_ADMIN and role != Role.JOUR_ADMIN
+    if demoting and Membership.objects.filter(jour=membership.jour, role=Role.JOUR_ADMIN).count() <= 1:
+        raise ValidationError(_("A jour must keep at least one coordinator."))
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(

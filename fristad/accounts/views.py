@@ -150,11 +150,6 @@ def jour_person_role(request: HttpRequest, jour_id: int, membership_id: int) -> 
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            if form.cleaned_data["role"] != membership.role and membership.role == Role.JOUR_ADMIN:
-                # Demoting the last coordinator would leave the jour without one.
-                others = selectors.jour_people(user=user, jour_id=jour_id)
-                if sum(1 for m in others if m.role == Role.JOUR_ADMIN) <= 1:
-                    raise ValidationError(_("A jour must keep at least one coordinator."))
             services.membership_set_role(membership=membership, role=form.cleaned_data["role"], actor=user)
             messages.success(request, _("The role was changed."))
         except ValidationError as problem:
