@@ -58,6 +58,19 @@ def audit_record(
     )
 
 
+def _audit_invite(*, invite: Invite, action: str, actor: User, detail: str = "") -> None:
+    """An invite's event goes to the log of the place it invites to."""
+    audit_record(
+        action=action,
+        actor=actor,
+        jour=invite.jour,
+        municipality=invite.municipality,
+        national=invite.role == Role.NATIONAL_OFFICE,
+        target=invite.email,
+        detail=detail,
+    )
+
+
 @dataclass(frozen=True)
 class IssuedInvite:
     invite: Invite
@@ -92,15 +105,7 @@ def invite_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(hours=settings.INVITE_VALID_HOURS),
     )
-    audit_record(
-        action=AuditAction.INVITE_SENT,
-        actor=invited_by,
-        jour=jour,
-        municipality=municipality,
-        national=role == Role.NATIONAL_OFFICE,
-        target=invite.email,
-        detail=role,
-    )
+    _audit_invite(invite=invite, action=AuditAction.INVITE_SENT, actor=invited_by, detail=role)
     return IssuedInvite(invite, token)
 
 
@@ -139,15 +144,7 @@ def _invite_mark_accepted(*, invite: Invite, user: User) -> None:
     invite.accepted_at = timezone.now()
     invite.accepted_by = user
     invite.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(
-        action=AuditAction.INVITE_ACCEPTED,
-        actor=user,
-        jour=invite.jour,
-        municipality=invite.municipality,
-        national=invite.role == Role.NATIONAL_OFFICE,
-        target=user.email,
-        detail=membership.role,
-    )
+    _audit_invite(invite=invite, action=AuditAction.INVITE_ACCEPTED, actor=user, detail=membership.role)
 
 
 def invite_for_existing_account(invite: Invite) -> bool:
@@ -183,14 +180,7 @@ def invite_accept_signed_in(*, token: str, user: User) -> None:
 def invite_revoke(*, invite: Invite, actor: User) -> None:
     invite.revoked_at = timezone.now()
     invite.save(update_fields=["revoked_at"])
-    audit_record(
-        action=AuditAction.INVITE_REVOKED,
-        actor=actor,
-        jour=invite.jour,
-        municipality=invite.municipality,
-        national=invite.role == Role.NATIONAL_OFFICE,
-        target=invite.email,
-    )
+    _audit_invite(invite=invite, action=AuditAction.INVITE_REVOKED, actor=actor)
 
 
 def _membership_put(
