@@ -315,3 +315,18 @@ LOGGING = {
 }
 ADMINS: list[tuple[str, str]] = []
 MFA_ADAPTER = "fristad.accounts.adapters.StaffMFAAdapter"
+
+# --- Chat -------------------------------------------------------------------------
+# A chat waiting longer than this at her jour is offered to the whole network.
+CHAT_OVERFLOW_AFTER_SECONDS = env.int("CHAT_OVERFLOW_AFTER_SECONDS", default=120)
+# A console not heard from for this long counts as gone; its chats go back to the queue.
+CHAT_PRESENCE_TIMEOUT_SECONDS = env.int("CHAT_PRESENCE_TIMEOUT_SECONDS", default=60)
+# Her dropped connection may come back within this time before the chat is forgotten.
+CHAT_RECONNECT_GRACE_SECONDS = env.int("CHAT_RECONNECT_GRACE_SECONDS", default=90)
+CHAT_RETURN_CODE_MINUTES = env.int("CHAT_RETURN_CODE_MINUTES", default=30)
+CHAT_RETURN_CODE_FAILURES_PER_MINUTE = 30
+CHAT_BLOCK_MAX_MINUTES = 24 * 60
+CHAT_MAX_PER_SESSION = 2
+# Her messages: a burst of this many, then this many per second.
+CHAT_MESSAGE_BURST = 10
+CHAT_MESSAGE_RATE = 1.0

@@ -9,6 +9,9 @@ from django.urls import include, path
 urlpatterns = i18n_patterns(
     path("personal/konto/", include("allauth.urls")),
     path("personal/", include("fristad.accounts.urls")),
+    path("personal/", include("fristad.chat.staff_urls")),
+    path("personal/", include("fristad.stats.urls")),
+    path("", include("fristad.chat.urls")),
     path("", include("fristad.directory.urls")),
     prefix_default_language=False,
 )

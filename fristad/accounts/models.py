@@ -174,6 +174,7 @@ class AuditAction(models.TextChoices):
     JOUR_REMOVED = "jour_removed", _("Member jour removed")
     PROFILE_CHANGED = "profile_changed", _("Public profile changed")
     SENSITIVE_READ = "sensitive_read", _("Sensitive record read")
+    CHAT_BLOCK = "chat_block", _("Chat session blocked")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

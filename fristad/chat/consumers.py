@@ -1,0 +1,414 @@
+"""Thin websocket consumers: parse a frame, authorize it, call one service or relay it.
+
+Her socket (``HelpSeekerConsumer``) reads no cookie, header or address. The
+jourkvinna's console (``ConsoleConsumer``) stands on the same floor as every staff
+page (``staff_may_enter``). A bad frame gets an error frame; the consumer lives on.
+Message frames pass through untouched and are never logged or stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from fristad.accounts.middleware import AUTH_AT, SEEN_AT
+from fristad.accounts.models import User
+from fristad.accounts.selectors import staff_may_enter
+from fristad.chat import events, selectors, services
+from fristad.chat.models import ChatStatus
+from fristad.chat.protocol import LEG_RE, TOKEN_RE, Frame, FrameError, TokenBucket, dump, parse
+
+logger = logging.getLogger(__name__)
+
+HER_FRAMES = frozenset(
+    {"start", "resume", "resume_code", "msg", "ack", "leg", "typing", "any_jour", "code", "end", "ping"}
+)
+CONSOLE_FRAMES = frozenset(
+    {"presence", "take", "msg", "ack", "leg", "typing", "end", "transfer", "block", "ping", "state"}
+)
+# Frames relayed between the two sides as they are (after their fields are checked).
+RELAYED = frozenset({"msg", "ack", "leg", "typing"})
+QUEUE_TICK_SECONDS = 15
+
+
+def relayed_frame(frame: Frame) -> dict[str, Any]:
+    """The fields of a relayed frame, checked; the body is opaque and only its type is checked."""
+    if frame.t == "msg":
+        body = frame.data.get("body")
+        if not isinstance(body, str) or not body.strip():
+            raise FrameError("bad_field")
+        return {
+            "t": "msg",
+            "seq": frame.number("seq", low=1),
+            "leg": frame.text("leg", pattern=LEG_RE),
+            "body": body,
+        }
+    if frame.t == "ack":
+        return {"t": "ack", "seq": frame.number("seq"), "leg": frame.text("leg", pattern=LEG_RE)}
+    if frame.t == "leg":
+        return {"t": "leg", "leg": frame.text("leg", pattern=LEG_RE), "from": frame.number("from", low=1)}
+    return {"t": "typing"}
+
+
+class _Base(AsyncWebsocketConsumer):
+    side = ""
+    allowed: frozenset[str] = frozenset()
+
+    async def send_frame(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=dump(payload))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            frame = parse(text_data, self.allowed)
+            await self.handle(frame)
+        except FrameError as error:
+            await self.send_frame({"t": "error", "code": error.code})
+        except services.ChatRefused as refused:
+            await self.send_frame({"t": "refused", "code": refused.code, "minutes": refused.minutes})
+        except (ValidationError, Http404) as error:
+            message = "; ".join(error.messages) if isinstance(error, ValidationError) else ""
+            await self.send_frame({"t": "error", "code": "refused", "message": message})
+        except Exception:
+            # Never the frame: it may hold her words. Only that something failed.
+            logger.exception("chat consumer failed on a %s frame", self.side)
+            await self.send_frame({"t": "error", "code": "server"})
+
+    async def handle(self, frame: Frame) -> None:
+        raise NotImplementedError
+
+
+class HelpSeekerConsumer(_Base):
+    """Her end of the chat. Her page keeps the chat's secret in memory; the server keeps a hash."""
+
+    side = "her"
+    allowed = HER_FRAMES
+
+    async def connect(self) -> None:
+        self.chat_id: str | None = None
+        self.bucket = TokenBucket(rate=settings.CHAT_MESSAGE_RATE, burst=settings.CHAT_MESSAGE_BURST)
+        self.typing_bucket = TokenBucket(rate=0.5, burst=3)
+        self.control_bucket = TokenBucket(rate=0.2, burst=5)
+        self.tick: asyncio.Task[None] | None = None
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.tick is not None:
+            self.tick.cancel()
+        if self.chat_id is not None:
+            chat_id, self.chat_id = self.chat_id, None
+            await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
+            await database_sync_to_async(services.chat_her_left)(chat_id=chat_id)
+            await events.presence(chat_id=chat_id, side=self.side, here=False, sender=self.channel_name)
+
+    async def handle(self, frame: Frame) -> None:
+        if frame.t == "ping":
+            await self.send_frame({"t": "pong"})
+            return
+        if frame.t in RELAYED:
+            await self._relay(frame)
+            return
+        if not self.control_bucket.take():
+            raise FrameError("slow_down")
+        if frame.t in ("start", "resume", "resume_code"):
+            if self.chat_id is not None:
+                raise FrameError("already_in_chat")
+            await getattr(self, f"_{frame.t}")(frame)
+            return
+        if self.chat_id is None:
+            raise FrameError("no_chat")
+        if frame.t == "any_jour":
+            await database_sync_to_async(services.chat_any_jour)(chat_id=self.chat_id)
+        elif frame.t == "code":
+            code = await database_sync_to_async(services.chat_return_code_issue)(chat_id=self.chat_id)
+            await self.send_frame({"t": "code", "code": code, "minutes": settings.CHAT_RETURN_CODE_MINUTES})
+        elif frame.t == "end":
+            chat_id = self.chat_id
+            await self._leave()
+            await database_sync_to_async(services.chat_end)(chat_id=chat_id, by="her")
+            await self.send_frame({"t": "ended", "by": "her"})
+
+    async def _relay(self, frame: Frame) -> None:
+        if self.chat_id is None:
+            raise FrameError("no_chat")
+        bucket = self.bucket if frame.t == "msg" else self.typing_bucket if frame.t == "typing" else None
+        if bucket is not None and not bucket.take():
+            if frame.t == "msg":
+                raise FrameError("slow_down")
+            return
+        await events.relay(
+            chat_id=self.chat_id, frame=relayed_frame(frame), side=self.side, sender=self.channel_name
+        )
+
+    async def _start(self, frame: Frame) -> None:
+        session = frame.text("session", required=False)
+        if session and not TOKEN_RE.match(session):
+            raise FrameError("bad_field")
+        ticket = await database_sync_to_async(services.chat_start)(
+            jour_slug=frame.text("jour", required=False)[:80] or None,
+            any_jour=frame.flag("any"),
+            session=session or None,
+        )
+        await self._join(ticket.chat_id)
+        await self.send_frame(
+            {"t": "started", "chat": ticket.chat_id, "key": ticket.key, "session": ticket.session}
+        )
+        await self._send_position()
+
+    async def _resume(self, frame: Frame) -> None:
+        chat = await database_sync_to_async(services.chat_resume)(
+            chat_id=frame.text("chat", pattern=TOKEN_RE), key=frame.text("key", pattern=TOKEN_RE)
+        )
+        await self._after_resume(chat, key=None)
+
+    async def _resume_code(self, frame: Frame) -> None:
+        code = frame.text("code")
+        if len(code) > 200:
+            raise FrameError("bad_field")
+        chat, key = await database_sync_to_async(services.chat_resume_by_code)(code=code)
+        await self._after_resume(chat, key=key)
+
+    async def _after_resume(self, chat: Any, *, key: str | None) -> None:
+        await self._join(chat.id)
+        jour_name = await database_sync_to_async(lambda: chat.agent_jour.name if chat.agent_jour_id else "")()
+        payload: dict[str, Any] = {
+            "t": "resumed",
+            "chat": chat.id,
+            "status": chat.status,
+            "jour": jour_name,
+            "leg": chat.staff_leg,
+        }
+        if key is not None:
+            payload["key"] = key
+        await self.send_frame(payload)
+        await events.presence(chat_id=chat.id, side=self.side, here=True, sender=self.channel_name)
+        if chat.status == ChatStatus.WAITING:
+            await self._send_position()
+
+    async def _join(self, chat_id: str) -> None:
+        self.chat_id = chat_id
+        await self.channel_layer.group_add(events.chat_group(chat_id), self.channel_name)
+        if self.tick is None:
+            self.tick = asyncio.create_task(self._tick())
+
+    async def _leave(self) -> None:
+        if self.chat_id is not None:
+            await self.channel_layer.group_discard(events.chat_group(self.chat_id), self.channel_name)
+        self.chat_id = None
+        if self.tick is not None:
+            self.tick.cancel()
+            self.tick = None
+
+    async def _send_position(self) -> None:
+        if self.chat_id is None:
+            return
+        estimates = await database_sync_to_async(selectors.queue_estimates)()
+        if self.chat_id in estimates:
+            position, wait = estimates[self.chat_id]
+            await self.send_frame({"t": "queue", "position": position, "wait": wait})
+
+    async def _tick(self) -> None:
+        """While she waits: keep the routing clock going and her estimate fresh."""
+        with contextlib.suppress(asyncio.CancelledError):
+            while True:
+                await asyncio.sleep(QUEUE_TICK_SECONDS)
+                try:
+                    await database_sync_to_async(services.chat_dispatch_if_due)()
+                    await self._send_position()
+                except Exception:
+                    logger.exception("chat queue tick failed")
+
+    # --- Events from the channel layer ---
+
+    async def chat_relay(self, event: dict[str, Any]) -> None:
+        if event["side"] != self.side:
+            await self.send_frame(event["frame"])
+
+    async def chat_peer(self, event: dict[str, Any]) -> None:
+        if event["side"] != self.side:
+            await self.send_frame({"t": "peer", "here": event["here"]})
+
+    async def chat_assigned(self, event: dict[str, Any]) -> None:
+        await self.send_frame({"t": "assigned", "jour": event["jour"], "leg": event["leg"]})
+
+    async def chat_requeued(self, event: dict[str, Any]) -> None:
+        await self.send_frame({"t": "requeued", "jour": event["jour"]})
+        await self._send_position()
+
+    async def chat_queue(self, event: dict[str, Any]) -> None:
+        await self.send_frame({"t": "queue", "position": event["position"], "wait": event["wait"]})
+
+    async def chat_ended(self, event: dict[str, Any]) -> None:
+        if self.chat_id is not None:
+            await self._leave()
+            await self.send_frame({"t": "ended", "by": event["by"]})
+
+
+class ConsoleConsumer(_Base):
+    """The jourkvinna's console: presence, queues, and her chats over one socket."""
+
+    side = "staff"
+    allowed = CONSOLE_FRAMES
+
+    async def connect(self) -> None:
+        self.user: User | None = None
+        self.chats: set[str] = set()
+        self.refresh_pending = False
+        user = self.scope.get("user")
+        if user is None or not await database_sync_to_async(self._may_enter)(user):
+            await self.close(code=4403)
+            return
+        self.user = user
+        self.bucket = TokenBucket(rate=5.0, burst=30)
+        await self.accept()
+        await self.channel_layer.group_add(events.agent_group(user.pk), self.channel_name)
+        await self.channel_layer.group_add(events.CONSOLES, self.channel_name)
+        for chat_id in await database_sync_to_async(selectors.console_chat_ids)(user=user):
+            await self._join(chat_id)
+        await self._send_state()
+
+    def _may_enter(self, user: Any) -> bool:
+        """The staff floor, and a session that has not timed out, and a jour that chats."""
+        if not staff_may_enter(user):
+            return False
+        session = self.scope.get("session")
+        if session is None:
+            return False
+        now = time.time()
+        # As the staff middleware: a session without marks has just signed in.
+        auth_at = float(session.get(AUTH_AT, now))
+        seen_at = float(session.get(SEEN_AT, now))
+        if (
+            now - seen_at > settings.STAFF_IDLE_TIMEOUT_SECONDS
+            or now - auth_at > settings.STAFF_ABSOLUTE_TIMEOUT_SECONDS
+        ):
+            return False
+        return bool(selectors.console_jourer(user=user))
+
+    async def disconnect(self, code: int) -> None:
+        if self.user is None:
+            return
+        for chat_id in list(self.chats):
+            await events.presence(chat_id=chat_id, side=self.side, here=False, sender=self.channel_name)
+            await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
+        await self.channel_layer.group_discard(events.agent_group(self.user.pk), self.channel_name)
+        await self.channel_layer.group_discard(events.CONSOLES, self.channel_name)
+
+    async def handle(self, frame: Frame) -> None:
+        assert self.user is not None
+        if not self.bucket.take():
+            raise FrameError("slow_down")
+        user = self.user
+        if frame.t in RELAYED:
+            chat_id = frame.text("chat", pattern=TOKEN_RE)
+            if chat_id not in self.chats:
+                raise FrameError("not_yours")
+            await events.relay(
+                chat_id=chat_id, frame=relayed_frame(frame), side=self.side, sender=self.channel_name
+            )
+        elif frame.t == "ping":
+            await database_sync_to_async(services.presence_heartbeat)(user=user)
+            await self.send_frame({"t": "pong"})
+        elif frame.t == "state":
+            await self._send_state()
+        elif frame.t == "presence":
+            await database_sync_to_async(services.presence_set)(
+                user=user, jour_id=frame.number("jour", low=1), available=frame.flag("available")
+            )
+        elif frame.t == "take":
+            chat = frame.text("chat", required=False, pattern=None)
+            if chat and not TOKEN_RE.match(chat):
+                raise FrameError("bad_field")
+            taken = await database_sync_to_async(services.chat_take)(user=user, chat_id=chat or None)
+            if taken is None:
+                await self.send_frame({"t": "error", "code": "queue_empty"})
+        elif frame.t == "end":
+            await database_sync_to_async(services.chat_end_by_staff)(
+                user=user, chat_id=frame.text("chat", pattern=TOKEN_RE)
+            )
+        elif frame.t == "transfer":
+            to_user = frame.data.get("to_user")
+            to_jour = frame.data.get("to_jour")
+            await database_sync_to_async(services.chat_transfer)(
+                user=user,
+                chat_id=frame.text("chat", pattern=TOKEN_RE),
+                to_user_id=frame.number("to_user", low=1) if to_user is not None else None,
+                to_jour_id=frame.number("to_jour", low=1) if to_jour is not None else None,
+                note=frame.text("note", required=False)[:500],
+            )
+        elif frame.t == "block":
+            await database_sync_to_async(services.chat_block)(
+                user=user,
+                chat_id=frame.text("chat", pattern=TOKEN_RE),
+                minutes=frame.number("minutes", low=1, high=settings.CHAT_BLOCK_MAX_MINUTES),
+            )
+
+    async def _join(self, chat_id: str) -> None:
+        if chat_id in self.chats:
+            return
+        self.chats.add(chat_id)
+        await self.channel_layer.group_add(events.chat_group(chat_id), self.channel_name)
+        await events.presence(chat_id=chat_id, side=self.side, here=True, sender=self.channel_name)
+
+    async def _drop(self, chat_id: str) -> None:
+        if chat_id in self.chats:
+            self.chats.discard(chat_id)
+            await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
+
+    async def _send_state(self) -> None:
+        assert self.user is not None
+        state = await database_sync_to_async(selectors.console_state)(user=self.user)
+        await self.send_frame({"t": "state", **state})
+
+    # --- Events from the channel layer ---
+
+    async def chat_relay(self, event: dict[str, Any]) -> None:
+        if event["side"] != self.side:
+            await self.send_frame({**event["frame"], "chat": event["chat_id"]})
+
+    async def chat_peer(self, event: dict[str, Any]) -> None:
+        if event["side"] != self.side:
+            await self.send_frame({"t": "peer", "chat": event["chat_id"], "here": event["here"]})
+
+    async def chat_assigned(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def chat_requeued(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def chat_queue(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def chat_ended(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def agent_chat_added(self, event: dict[str, Any]) -> None:
+        await self._join(event["chat"])
+        await self._send_state()
+
+    async def agent_chat_removed(self, event: dict[str, Any]) -> None:
+        await self._drop(event["chat"])
+        await self.send_frame({"t": "removed", "chat": event["chat"], "reason": event["reason"]})
+        await self._send_state()
+
+    async def console_refresh(self, event: dict[str, Any]) -> None:
+        """Queues changed: send the state again, at most a few times a second."""
+        if not self.refresh_pending:
+            self.refresh_pending = True
+            self.refresh_task = asyncio.create_task(self._refresh_soon())
+
+    async def _refresh_soon(self) -> None:
+        await asyncio.sleep(0.2)
+        self.refresh_pending = False
+        try:
+            await self._send_state()
+        except Exception:
+            logger.exception("console refresh failed")

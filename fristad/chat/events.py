@@ -1,0 +1,90 @@
+"""The only module of the chat that talks to the channel layer.
+
+State changes are announced with ``*_on_commit``: the event leaves only after the
+transaction that made the change has committed, so no socket hears of a chat that
+a rollback undid. Relayed frames (``relay``) carry no database state and go at once.
+
+Group names:
+- ``chat.<id>``: her socket and the answering jourkvinna's console;
+- ``agent.<user id>``: every console a jourkvinna has open;
+- ``consoles``: every console (queues changed: fetch them again).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+
+def chat_group(chat_id: str) -> str:
+    return f"chat.{chat_id}"
+
+
+def agent_group(user_id: int) -> str:
+    return f"agent.{user_id}"
+
+
+CONSOLES = "consoles"
+
+
+def _send_now(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, event)
+
+
+def _on_commit(group: str, event: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: _send_now(group, event))
+
+
+async def relay(*, chat_id: str, frame: dict[str, Any], side: str, sender: str) -> None:
+    """A message, ack, leg or typing frame from one side of a chat to the other."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(
+            chat_group(chat_id),
+            {"type": "chat.relay", "chat_id": chat_id, "frame": frame, "side": side, "sender": sender},
+        )
+
+
+async def presence(*, chat_id: str, side: str, here: bool, sender: str) -> None:
+    """One side's socket came or went: the other side resends what was not acknowledged."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(
+            chat_group(chat_id),
+            {"type": "chat.peer", "chat_id": chat_id, "side": side, "here": here, "sender": sender},
+        )
+
+
+def chat_assigned_on_commit(*, chat_id: str, user_id: int, jour_name: str, leg: int) -> None:
+    _on_commit(chat_group(chat_id), {"type": "chat.assigned", "jour": jour_name, "leg": leg})
+    _on_commit(agent_group(user_id), {"type": "agent.chat_added", "chat": chat_id})
+
+
+def chat_released_on_commit(*, chat_id: str, user_id: int, reason: str) -> None:
+    """The chat left her console: ended, transferred, or she went away."""
+    _on_commit(agent_group(user_id), {"type": "agent.chat_removed", "chat": chat_id, "reason": reason})
+
+
+def chat_requeued_on_commit(*, chat_id: str, jour_name: str | None) -> None:
+    _on_commit(chat_group(chat_id), {"type": "chat.requeued", "jour": jour_name or ""})
+
+
+def chat_ended_on_commit(*, chat_id: str, by: str) -> None:
+    _on_commit(chat_group(chat_id), {"type": "chat.ended", "by": by})
+
+
+def queue_position_on_commit(*, chat_id: str, position: int, wait_seconds: int | None) -> None:
+    _on_commit(chat_group(chat_id), {"type": "chat.queue", "position": position, "wait": wait_seconds})
+
+
+def queues_changed_on_commit() -> None:
+    _on_commit(CONSOLES, {"type": "console.refresh"})
+
+
+def agent_changed_on_commit(*, user_id: int) -> None:
+    _on_commit(agent_group(user_id), {"type": "console.refresh"})

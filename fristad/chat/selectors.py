@@ -1,0 +1,316 @@
+"""Reads of the chat: the routing snapshot, queue estimates, the public "open now",
+and what a console or a coordinator may see (never message text: there is none)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from fristad.accounts.models import JOUR_ROLES, Membership, Role, User
+from fristad.accounts.selectors import jour_membership
+from fristad.chat import router
+from fristad.chat.models import (
+    AgentPresence,
+    CannedResponse,
+    Chat,
+    ChatLoad,
+    ChatSettings,
+    ChatStatus,
+    PresenceStatus,
+)
+from fristad.directory.chatstatus import ChatStatus as PublicChatStatus
+from fristad.directory.models import Jour
+
+
+def stale_before(now: datetime) -> datetime:
+    """A console not heard from since then counts as gone."""
+    return now - timedelta(seconds=settings.CHAT_PRESENCE_TIMEOUT_SECONDS)
+
+
+def routing_snapshot(now: datetime, *, lock: bool = False, only_user: int | None = None) -> router.Snapshot:
+    """Queue and presence as the router sees them; ``lock`` holds the presences until commit."""
+    chat_settings = {s.jour_id: s for s in ChatSettings.objects.all()}
+    default_after = settings.CHAT_OVERFLOW_AFTER_SECONDS
+    waiting = tuple(
+        router.WaitingChat(
+            id=row["id"],
+            jour_id=row["jour_id"],
+            any_jour=row["any_jour"],
+            queued_at=row["queued_at"],
+            overflow_after_seconds=(
+                chat_settings[row["jour_id"]].overflow_after_seconds
+                if row["jour_id"] in chat_settings
+                else default_after
+            ),
+        )
+        for row in Chat.objects.filter(status=ChatStatus.WAITING).values(
+            "id", "jour_id", "any_jour", "queued_at"
+        )
+    )
+    presences = AgentPresence.objects.filter(
+        status=PresenceStatus.AVAILABLE,
+        seen_at__gte=stale_before(now),
+        jour__is_active=True,
+        jour__chats=True,
+    )
+    if lock:
+        presences = presences.select_for_update(of=("self",))
+    if only_user is not None:
+        presences = presences.filter(user_id=only_user)
+    rows = list(presences.values("user_id", "jour_id", "capacity", "idle_since"))
+    active = dict(
+        Chat.objects.filter(status=ChatStatus.ACTIVE, agent_id__in=[r["user_id"] for r in rows])
+        .values("agent_id")
+        .annotate(n=Count("id"))
+        .values_list("agent_id", "n")
+    )
+    agents = tuple(
+        router.Agent(
+            user_id=r["user_id"],
+            jour_id=r["jour_id"],
+            capacity=r["capacity"],
+            active=active.get(r["user_id"], 0),
+            idle_since=r["idle_since"],
+            answers_overflow=(
+                chat_settings[r["jour_id"]].answers_overflow if r["jour_id"] in chat_settings else True
+            ),
+        )
+        for r in rows
+    )
+    return router.Snapshot(now=now, waiting=waiting, agents=agents)
+
+
+def handling_seconds(jour_id: int | None) -> float:
+    """Recent handling time at her jour; the network's average for the national chat."""
+    if jour_id is not None:
+        found = ChatLoad.objects.filter(jour_id=jour_id).values_list("average_seconds", flat=True).first()
+        if found is not None:
+            return found
+    average = ChatLoad.objects.aggregate(a=Avg("average_seconds"))["a"]
+    return float(average) if average is not None else float(router.DEFAULT_HANDLING_SECONDS)
+
+
+def queue_estimates(snapshot: router.Snapshot | None = None) -> dict[str, tuple[int, int | None]]:
+    """Place in the queue and expected wait (seconds, or None: no one who could answer is there)."""
+    snapshot = snapshot or routing_snapshot(timezone.now())
+    result: dict[str, tuple[int, int | None]] = {}
+    handling: dict[int | None, float] = {}
+    for chat in snapshot.waiting:
+        if chat.jour_id not in handling:
+            handling[chat.jour_id] = handling_seconds(chat.jour_id)
+        position = router.queue_position(snapshot, chat.id)
+        wait = router.expected_wait_seconds(
+            position=position,
+            slots=router.serving_slots(snapshot, chat.id),
+            handling_seconds=handling[chat.jour_id],
+        )
+        result[chat.id] = (position, wait)
+    return result
+
+
+def chat_status_for_jourer(jour_ids: Iterable[int | None]) -> dict[int | None, PublicChatStatus]:
+    """Open only when a jourkvinna who would answer is available right now.
+
+    A jour's chat is open when one of its own jourkvinnor is available; the national
+    chat (id None) when anyone who answers the network's overflow is.
+    """
+    now = timezone.now()
+    snapshot = routing_snapshot(now)
+    result: dict[int | None, PublicChatStatus] = {}
+    for jour_id in jour_ids:
+        if jour_id is None:
+            agents = [a for a in snapshot.agents if a.answers_overflow]
+        else:
+            agents = [a for a in snapshot.agents if a.jour_id == jour_id]
+        if not agents:
+            result[jour_id] = PublicChatStatus(open=False)
+            continue
+        probe = router.WaitingChat(id="", jour_id=jour_id, any_jour=jour_id is None, queued_at=now)
+        ahead = sum(1 for c in snapshot.waiting if any(router.may_answer(a, c, now) for a in agents))
+        free = sum(a.room for a in agents)
+        wait = router.expected_wait_seconds(
+            position=ahead + 1 - free,
+            slots=sum(a.capacity for a in agents if router.may_answer(a, probe, now)),
+            handling_seconds=handling_seconds(jour_id),
+        )
+        result[jour_id] = PublicChatStatus(open=True, wait_seconds=max(0, wait or 0))
+    return result
+
+
+def chat_jour_public(*, slug: str) -> Jour | None:
+    """The jour whose chat page she opened, if it chats and is public."""
+    return Jour.objects.filter(slug=slug, is_active=True, chats=True).first()
+
+
+# --- The console ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleChat:
+    id: str
+    jour_name: str
+    chosen_jour_name: str
+    note: str
+    her_connected: bool
+    leg: int
+
+
+def console_jourer(*, user: User) -> list[Jour]:
+    """The jourer she may answer chats for: hers, with chat turned on."""
+    return list(
+        Jour.objects.filter(
+            memberships__user=user, memberships__role__in=JOUR_ROLES, is_active=True, chats=True
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def console_chat_ids(*, user: User) -> set[str]:
+    return set(Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).values_list("id", flat=True))
+
+
+def console_state(*, user: User) -> dict[str, Any]:
+    """Everything her console shows, as plain data for the socket. No message text exists."""
+    now = timezone.now()
+    jourer = console_jourer(user=user)
+    presence = AgentPresence.objects.filter(user=user).first()
+    available = bool(
+        presence and presence.status == PresenceStatus.AVAILABLE and presence.seen_at >= stale_before(now)
+    )
+    jour_id = presence.jour_id if presence else (jourer[0].id if jourer else None)
+    names = {j.id: j.name for j in Jour.objects.filter(is_active=True)}
+    mine = [
+        ConsoleChat(
+            id=c.id,
+            jour_name=names.get(c.agent_jour_id or 0, ""),
+            chosen_jour_name=names.get(c.jour_id or 0, ""),
+            note=c.note,
+            her_connected=c.her_connected,
+            leg=c.staff_leg,
+        ).__dict__
+        for c in Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).order_by("assigned_at")
+    ]
+    snapshot = routing_snapshot(now)
+    estimates = queue_estimates(snapshot)
+    answers_overflow = True
+    if jour_id is not None:
+        found = (
+            ChatSettings.objects.filter(jour_id=jour_id).values_list("answers_overflow", flat=True).first()
+        )
+        answers_overflow = True if found is None else bool(found)
+    own_queue, overflow_queue = [], []
+    for chat in router.queue_order(snapshot.waiting):
+        row = {
+            "id": chat.id,
+            "waited": int(router.waited_seconds(chat, now)),
+            "jour": names.get(chat.jour_id or 0, ""),
+            "position": estimates.get(chat.id, (0, None))[0],
+        }
+        if jour_id is not None and chat.jour_id == jour_id:
+            own_queue.append(row)
+        elif router.in_overflow(chat, now):
+            overflow_queue.append(row)
+    colleagues = [
+        {"id": p.user_id, "name": str(p.user)}
+        for p in AgentPresence.objects.filter(
+            jour_id=jour_id or 0, status=PresenceStatus.AVAILABLE, seen_at__gte=stale_before(now)
+        )
+        .exclude(user=user)
+        .select_related("user")
+    ]
+    capacity = presence.capacity if presence else 0
+    return {
+        "available": available,
+        "jour": jour_id,
+        "capacity": capacity,
+        "jourer": [{"id": j.id, "name": j.name} for j in jourer],
+        "chats": mine,
+        "queue": own_queue,
+        "overflow": overflow_queue if answers_overflow else [],
+        "colleagues": colleagues,
+        "transfer_jourer": [
+            {"id": j.id, "name": j.name}
+            for j in Jour.objects.filter(is_active=True, chats=True).exclude(id=jour_id or 0).order_by("name")
+        ],
+        "canned": [{"title": r.title, "body": r.body} for r in CannedResponse.objects.filter(jour_id=jour_id)]
+        if jour_id
+        else [],
+    }
+
+
+@dataclass(frozen=True)
+class LoadRow:
+    name: str
+    available: bool
+    active: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class JourChatOverview:
+    jour: Jour
+    waiting: list[int]  # seconds waited, oldest first
+    overflow_waiting: int
+    people: list[LoadRow]
+    handling_minutes: int
+    settings: ChatSettings
+    canned: list[CannedResponse]
+
+
+def jour_chat_overview(*, user: User, jour_id: int) -> JourChatOverview:
+    """The coordinator's view of her jour's live queue and load: counts and times, no text."""
+    membership = jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    now = timezone.now()
+    snapshot = routing_snapshot(now)
+    waiting = [
+        int(router.waited_seconds(c, now))
+        for c in router.queue_order(snapshot.waiting)
+        if c.jour_id == jour_id
+    ]
+    overflow_waiting = sum(1 for c in snapshot.waiting if c.jour_id != jour_id and router.in_overflow(c, now))
+    active = dict(
+        Chat.objects.filter(status=ChatStatus.ACTIVE, agent_jour_id=jour_id)
+        .values("agent_id")
+        .annotate(n=Count("id"))
+        .values_list("agent_id", "n")
+    )
+    presences = {
+        p.user_id: p for p in AgentPresence.objects.filter(jour_id=jour_id, seen_at__gte=stale_before(now))
+    }
+    people = []
+    for member in Membership.objects.filter(jour_id=jour_id, role__in=JOUR_ROLES).select_related("user"):
+        presence = presences.get(member.user_id)
+        people.append(
+            LoadRow(
+                name=str(member.user),
+                available=bool(presence and presence.status == PresenceStatus.AVAILABLE),
+                active=active.get(member.user_id, 0),
+                capacity=member.chat_capacity,
+            )
+        )
+    people.sort(key=lambda r: (not r.available, -r.active, r.name))
+    jour_settings = ChatSettings.objects.filter(jour_id=jour_id).first() or ChatSettings(
+        jour_id=jour_id, overflow_after_seconds=settings.CHAT_OVERFLOW_AFTER_SECONDS
+    )
+    assert membership.jour is not None
+    return JourChatOverview(
+        jour=membership.jour,
+        waiting=waiting,
+        overflow_waiting=overflow_waiting,
+        people=people,
+        handling_minutes=round(handling_seconds(jour_id) / 60),
+        settings=jour_settings,
+        canned=list(CannedResponse.objects.filter(jour_id=jour_id)),
+    )
+
+
+def canned_responses_of(*, user: User, jour_id: int) -> list[CannedResponse]:
+    jour_membership(user=user, jour_id=jour_id, roles=JOUR_ROLES)
+    return list(CannedResponse.objects.filter(jour_id=jour_id))

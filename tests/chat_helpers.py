@@ -1,0 +1,116 @@
+"""Helpers for chat tests: run an async scenario, open her socket or a console."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from asgiref.testing import ApplicationCommunicator
+from django.test import Client
+
+from fristad.asgi import application
+
+T = TypeVar("T")
+ORIGIN = (b"origin", b"http://testserver")
+
+
+def run(scenario: Callable[[], Awaitable[T]]) -> T:
+    """Run an async scenario on a fresh event loop in its own thread (no loop is left behind)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result()  # type: ignore[arg-type]
+
+
+class WebsocketCommunicator(ApplicationCommunicator):
+    """A websocket client for an ASGI app, in process (channels' own one needs daphne)."""
+
+    def __init__(self, app: Any, path: str, headers: list[tuple[bytes, bytes]]) -> None:
+        super().__init__(
+            app,
+            {
+                "type": "websocket",
+                "path": path,
+                "raw_path": path.encode(),
+                "query_string": b"",
+                "headers": headers,
+                "subprotocols": [],
+                "server": ("testserver", 80),
+                "client": None,
+            },
+        )
+
+    async def connect(self, timeout: float = 3) -> tuple[bool, int | None]:
+        await self.send_input({"type": "websocket.connect"})
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return False, response.get("code", 1000)
+        return True, None
+
+    async def send_to(self, text_data: str) -> None:
+        await self.send_input({"type": "websocket.receive", "text": text_data})
+
+    async def receive_from(self, timeout: float = 3) -> str:
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            raise ConnectionError(f"closed with {response.get('code')}")
+        return str(response["text"])
+
+    async def disconnect(self, code: int = 1000, timeout: float = 3) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self.wait(timeout)
+
+
+class Socket:
+    """A websocket speaking the chat's JSON frames."""
+
+    def __init__(self, communicator: WebsocketCommunicator) -> None:
+        self.communicator = communicator
+
+    async def send(self, **frame: Any) -> None:
+        await self.communicator.send_to(text_data=json.dumps(frame))
+
+    async def send_raw(self, text: str) -> None:
+        await self.communicator.send_to(text_data=text)
+
+    async def receive(self, timeout: float = 3) -> dict[str, Any]:
+        return json.loads(await self.communicator.receive_from(timeout=timeout))
+
+    async def expect(self, t: str, timeout: float = 3, **fields: Any) -> dict[str, Any]:
+        """The next frame of type ``t`` (skipping others, such as queue and state updates)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise AssertionError(f"no {t!r} frame within {timeout}s")
+            frame = await self.receive(timeout=left)
+            if frame["t"] == t and all(frame.get(k) == v for k, v in fields.items()):
+                return frame
+
+    async def nothing(self, timeout: float = 0.3) -> bool:
+        return await self.communicator.receive_nothing(timeout=timeout)
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+async def her_socket() -> Socket:
+    communicator = WebsocketCommunicator(application, "/ws/chatt/", headers=[ORIGIN])
+    connected, _ = await communicator.connect()
+    assert connected
+    return Socket(communicator)
+
+
+def session_cookie(user: Any) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def console_socket(cookie: bytes | None) -> tuple[bool, Socket]:
+    headers = [ORIGIN] + ([(b"cookie", cookie)] if cookie else [])
+    communicator = WebsocketCommunicator(application, "/ws/personal/chatt/", headers=headers)
+    connected, _ = await communicator.connect()
+    return connected, Socket(communicator)
