@@ -341,3 +341,12 @@ def jour_remove(*, actor: User, jour: Jour) -> None:
     slug = jour.slug
     audit_record(action=AuditAction.JOUR_REMOVED, actor=actor, national=True, target=slug, detail=jour.name)
     jour_delete(jour=jour)
+
+
+def membership_set_chat_capacity(*, membership: Membership, capacity: int, actor: User) -> Membership:
+    """How many chats at once she takes; set by her jour's coordinator."""
+    if not 1 <= capacity <= 6:
+        raise ValidationError(_("A jourkvinna can hold between 1 and 6 chats at once."))
+    membership.chat_capacity = capacity
+    membership.save(update_fields=["chat_capacity"])
+    return membership

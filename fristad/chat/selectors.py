@@ -247,6 +247,7 @@ def console_state(*, user: User) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class LoadRow:
+    membership_id: int
     name: str
     available: bool
     active: int
@@ -289,6 +290,7 @@ def jour_chat_overview(*, user: User, jour_id: int) -> JourChatOverview:
         presence = presences.get(member.user_id)
         people.append(
             LoadRow(
+                membership_id=member.pk,
                 name=str(member.user),
                 available=bool(presence and presence.status == PresenceStatus.AVAILABLE),
                 active=active.get(member.user_id, 0),

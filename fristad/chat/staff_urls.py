@@ -1,7 +1,12 @@
-"""URLs (filled in by the chat issue)."""
+"""The jourkvinna's console and the coordinator's chat page."""
 
-from typing import Any
+from django.urls import path
+
+from fristad.chat import staff_views
 
 app_name = "chat_staff"
 
-urlpatterns: list[Any] = []
+urlpatterns = [
+    path("chatt/", staff_views.console, name="console"),
+    path("jour/<int:jour_id>/chatt/", staff_views.jour_chat, name="jour_chat"),
+]

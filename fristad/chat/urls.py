@@ -1,7 +1,12 @@
-"""URLs (filled in by the chat issue)."""
+"""Her chat pages: the network's chat and each jour's."""
 
-from typing import Any
+from django.urls import path
+
+from fristad.chat import views
 
 app_name = "chat"
 
-urlpatterns: list[Any] = []
+urlpatterns = [
+    path("chatt/", views.chat_page, name="chat"),
+    path("chatt/<slug:slug>/", views.chat_page, name="chat_jour"),
+]

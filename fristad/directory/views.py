@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fristad.directory.chatstatus import chat_status
 from fristad.directory.forms import SearchForm
 from fristad.directory.hours import weekly_groups
 from fristad.directory.models import PhoneKind
@@ -44,7 +45,7 @@ def _base_context(**extra: Any) -> dict[str, Any]:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    context = _base_context(form=SearchForm(), all_languages_page=True)
+    context = _base_context(form=SearchForm(), all_languages_page=True, chat=chat_status([None])[None])
     return allow_geolocation(render(request, "directory/home.html", context))  # type: ignore[return-value]
 
 
@@ -113,7 +114,8 @@ def jour_detail(request: HttpRequest, slug: str) -> HttpResponse:
     view = jour_get_public(slug=slug, now=timezone.now())
     if view is None:
         raise Http404
-    return render(request, "directory/jour_detail.html", _base_context(j=view))
+    chat = chat_status([view.jour.pk])[view.jour.pk] if view.jour.chats else None
+    return render(request, "directory/jour_detail.html", _base_context(j=view, chat=chat))
 
 
 @require_safe

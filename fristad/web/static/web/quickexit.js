@@ -8,6 +8,8 @@
   var presses = [];
   function leave(event) {
     if (event) { event.preventDefault(); }
+    // A page with a live chat ends it first (fristad/chat/static/chat/chat.js).
+    try { window.dispatchEvent(new Event("fristad:quickexit")); } catch (e) { /* leave anyway */ }
     document.title = "";
     if (document.body) { document.body.innerHTML = ""; document.body.style.background = "#fff"; }
     window.location.replace(target);

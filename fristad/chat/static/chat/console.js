@@ -1,0 +1,273 @@
+/* The jourkvinna's console: presence, queues and several chats over one socket.
+   Transcripts live only in this page; an ended chat is cleared from it.
+   Delivery as on her page: numbered per leg, kept until acknowledged, resent
+   when either side comes back (docs/chat-protocol.md). */
+(function () {
+  "use strict";
+  var root = document.getElementById("console");
+  if (!root || !window.WebSocket) { return; }
+  var S = JSON.parse(document.getElementById("console-strings").textContent);
+  var recordUrls = {};
+  root.dataset.recordUrls.trim().split(/\s+/).forEach(function (pair) {
+    var i = pair.indexOf("=");
+    if (i > 0) { recordUrls[pair.slice(0, i)] = pair.slice(i + 1); }
+  });
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "className") { node.className = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  function fmt(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+  function randomId() {
+    var bytes = new Uint8Array(9);
+    window.crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+  }
+  root.hidden = false;
+  var ws = null, retry = 0, state = null, panels = {}, counter = 0;
+
+  function status(text) { $("console-status").textContent = text; }
+  function send(frame) {
+    if (ws && ws.readyState === 1) { ws.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+  function connect() {
+    var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/personal/chatt/");
+    ws = socket;
+    socket.onopen = function () {
+      retry = 0;
+      status(S.connected);
+      Object.keys(panels).forEach(function (id) { if (!panels[id].ended) { legAndResend(panels[id]); } });
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      handle(frame);
+    };
+    socket.onclose = function (event) {
+      if (ws !== socket) { return; }
+      ws = null;
+      if (event.code === 4403) { window.location.reload(); return; }
+      status(S.reconnecting);
+      window.setTimeout(connect, Math.min(5000, 500 * Math.pow(2, retry++)));
+    };
+  }
+  window.setInterval(function () { send({t: "ping"}); }, 20000);
+
+  function minutesText(seconds) {
+    return seconds >= 3600 ? fmt(S.hours, {hours: Math.floor(seconds / 3600)}) : fmt(S.minutes, {minutes: Math.floor(seconds / 60)});
+  }
+  function renderQueue(list, rows) {
+    list.textContent = "";
+    if (!rows.length) { list.appendChild(el("li", {className: "meta"}, S.queue_empty)); return; }
+    rows.forEach(function (row) {
+      var item = el("li");
+      var label = row.jour ? fmt(S.chosen, {jour: row.jour}) + ", " : "";
+      item.appendChild(el("span", {}, "#" + row.position + " " + label + fmt(S.waited, {minutes: Math.floor(row.waited / 60)})));
+      var take = el("button", {type: "button", className: "secondary"}, S.take);
+      take.addEventListener("click", function () { send({t: "take", chat: row.id}); });
+      take.disabled = !state.available;
+      item.appendChild(take);
+      list.appendChild(item);
+    });
+  }
+  function renderState(next) {
+    state = next;
+    $("presence-line").textContent = state.available ? S.available : S.away;
+    $("presence-toggle").textContent = state.available ? S.away : S.available;
+    if (state.jour && $("presence-jour").tagName === "SELECT") { $("presence-jour").value = String(state.jour); }
+    renderQueue($("queue"), state.queue);
+    renderQueue($("overflow"), state.overflow);
+    $("take-next").disabled = !state.available;
+    state.chats.forEach(function (chat) {
+      if (!panels[chat.id]) { openPanel(chat); }
+      else { panels[chat.id].herLine.textContent = chat.her_connected ? S.her_here : S.her_away; }
+    });
+    var open = Object.keys(panels).filter(function (id) { return !panels[id].ended; }).length;
+    $("no-chats").textContent = open ? "" : S.no_chats;
+    Object.keys(panels).forEach(function (id) { fillTools(panels[id]); });
+  }
+
+  function openPanel(chat) {
+    counter += 1;
+    var p = {id: chat.id, leg: randomId(), seq: 0, outbox: [], peerLeg: null, peerLast: 0, ended: false, jour: state.jour};
+    var box = el("section", {className: "chat-panel", "aria-labelledby": "chat-h-" + counter});
+    box.appendChild(el("h3", {id: "chat-h-" + counter}, chat.jour_name + (chat.chosen_jour_name && chat.chosen_jour_name !== chat.jour_name ? " (" + fmt(S.chosen, {jour: chat.chosen_jour_name}) + ")" : "")));
+    if (chat.note) { box.appendChild(el("p", {className: "notice"}, S.note + ": " + chat.note)); }
+    p.herLine = el("p", {className: "meta", role: "status"}, chat.her_connected ? S.her_here : S.her_away);
+    box.appendChild(p.herLine);
+    p.log = el("ol", {className: "chat-log", role: "log", "aria-live": "polite", "aria-label": chat.jour_name});
+    box.appendChild(p.log);
+    p.typing = el("p", {className: "meta", "aria-live": "polite"});
+    box.appendChild(p.typing);
+    var form = el("form", {className: "chat-form"});
+    var inputId = "msg-" + counter;
+    form.appendChild(el("label", {"for": inputId}, S.message));
+    p.input = el("textarea", {id: inputId, rows: "3", maxlength: "1000"});
+    form.appendChild(p.input);
+    form.appendChild(el("button", {type: "submit"}, S.send));
+    form.addEventListener("submit", function (event) { event.preventDefault(); sendMessage(p); });
+    p.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); sendMessage(p); }
+    });
+    var lastTyping = 0;
+    p.input.addEventListener("input", function () {
+      var now = Date.now();
+      if (now - lastTyping > 3000) { lastTyping = now; send({t: "typing", chat: p.id}); }
+    });
+    box.appendChild(form);
+    p.tools = el("div", {className: "chat-tools"});
+    box.appendChild(p.tools);
+    p.box = box;
+    $("chats").appendChild(box);
+    panels[chat.id] = p;
+    status(chat.jour_name);
+    legAndResend(p);
+    p.input.focus();
+  }
+
+  function fillTools(p) {
+    if (p.ended || !state) { return; }
+    p.tools.textContent = "";
+    var n = p.id.slice(0, 6);
+    if (state.canned.length) {
+      var cannedSelect = el("select", {id: "canned-" + n, "aria-label": S.canned});
+      state.canned.forEach(function (r, i) { cannedSelect.appendChild(el("option", {value: String(i)}, r.title)); });
+      var insert = el("button", {type: "button", className: "secondary"}, S.insert);
+      insert.addEventListener("click", function () {
+        p.input.value = (p.input.value ? p.input.value + " " : "") + state.canned[Number(cannedSelect.value)].body;
+        p.input.focus();
+      });
+      p.tools.appendChild(cannedSelect);
+      p.tools.appendChild(insert);
+    }
+    var end = el("button", {type: "button", className: "danger"}, S.end);
+    end.addEventListener("click", function () { if (window.confirm(S.confirm_end)) { send({t: "end", chat: p.id}); } });
+    p.tools.appendChild(end);
+    var target = el("select", {"aria-label": S.transfer_to});
+    var group = el("optgroup", {label: S.colleagues});
+    state.colleagues.forEach(function (c) { group.appendChild(el("option", {value: "u" + c.id}, c.name)); });
+    if (state.colleagues.length) { target.appendChild(group); }
+    var jourGroup = el("optgroup", {label: S.jourer});
+    state.transfer_jourer.forEach(function (j) { jourGroup.appendChild(el("option", {value: "j" + j.id}, j.name)); });
+    if (state.transfer_jourer.length) { target.appendChild(jourGroup); }
+    var note = el("input", {type: "text", maxlength: "500", "aria-label": S.note, placeholder: S.note});
+    var transfer = el("button", {type: "button", className: "secondary"}, S.transfer);
+    transfer.addEventListener("click", function () {
+      var value = target.value;
+      if (!value) { return; }
+      var frame = {t: "transfer", chat: p.id, note: note.value};
+      if (value[0] === "u") { frame.to_user = Number(value.slice(1)); } else { frame.to_jour = Number(value.slice(1)); }
+      send(frame);
+    });
+    if (target.options.length) { p.tools.appendChild(target); p.tools.appendChild(note); p.tools.appendChild(transfer); }
+    var minutes = el("select", {"aria-label": S.block});
+    [[15, "15 min"], [60, "1 h"], [1440, "24 h"]].forEach(function (o) { minutes.appendChild(el("option", {value: String(o[0])}, S.block + " " + o[1])); });
+    var block = el("button", {type: "button", className: "secondary"}, S.block);
+    block.addEventListener("click", function () {
+      if (window.confirm(S.confirm_block)) { send({t: "block", chat: p.id, minutes: Number(minutes.value)}); }
+    });
+    p.tools.appendChild(minutes);
+    p.tools.appendChild(block);
+  }
+
+  function addLine(p, who, text, pending) {
+    var item = el("li", {className: who === "me" ? "mine" : "theirs"});
+    item.appendChild(el("span", {className: "who"}, (who === "me" ? S.you : S.her) + ": "));
+    item.appendChild(el("span", {}, text));
+    if (pending) { item.appendChild(el("span", {className: "pending meta"}, " " + S.sending)); }
+    p.log.appendChild(item);
+    p.log.scrollTop = p.log.scrollHeight;
+    return item;
+  }
+  function sendMessage(p) {
+    var body = p.input.value.trim();
+    if (!body || p.ended) { return; }
+    p.seq += 1;
+    var message = {seq: p.seq, body: body, item: addLine(p, "me", body, true)};
+    p.outbox.push(message);
+    send({t: "msg", chat: p.id, seq: message.seq, leg: p.leg, body: body});
+    p.input.value = "";
+  }
+  function legAndResend(p) {
+    send({t: "leg", chat: p.id, leg: p.leg, from: p.outbox.length ? p.outbox[0].seq : p.seq + 1});
+    p.outbox.forEach(function (m) { send({t: "msg", chat: p.id, seq: m.seq, leg: p.leg, body: m.body}); });
+  }
+  function endPanel(p, reason) {
+    if (p.ended) { return; }
+    p.ended = true;
+    p.log.textContent = "";
+    p.outbox = [];
+    p.box.querySelector("form").remove();
+    p.tools.textContent = "";
+    p.typing.textContent = "";
+    var text = {her: S.ended_her, left: S.ended_left, blocked: S.ended_blocked, staff: S.ended_staff,
+      transferred: S.transferred, lost: S.lost}[reason] || S.ended_left;
+    p.herLine.textContent = text;
+    status(text);
+    if (reason !== "transferred" && reason !== "lost" && recordUrls[String(p.jour)]) {
+      p.tools.appendChild(el("a", {href: recordUrls[String(p.jour)], className: "button", target: "_blank", rel: "noopener"}, S.record));
+    }
+    var close = el("button", {type: "button", className: "secondary"}, "×");
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", function () { p.box.remove(); delete panels[p.id]; });
+    p.tools.appendChild(close);
+  }
+
+  function handle(frame) {
+    var p = frame.chat ? panels[frame.chat] : null;
+    switch (frame.t) {
+      case "state": renderState(frame); break;
+      case "removed": if (p) { endPanel(p, frame.reason); } break;
+      case "peer":
+        if (!p) { break; }
+        p.herLine.textContent = frame.here ? S.her_here : S.her_away;
+        if (frame.here) { legAndResend(p); }
+        break;
+      case "leg":
+        if (!p) { break; }
+        if (frame.leg !== p.peerLeg) { p.peerLeg = frame.leg; p.peerLast = frame.from - 1; }
+        else { p.peerLast = Math.max(p.peerLast, frame.from - 1); }
+        break;
+      case "msg":
+        if (!p || frame.leg !== p.peerLeg) { break; }
+        if (frame.seq <= p.peerLast) { send({t: "ack", chat: p.id, seq: frame.seq, leg: frame.leg}); break; }
+        if (frame.seq !== p.peerLast + 1) { break; }
+        p.peerLast = frame.seq;
+        p.typing.textContent = "";
+        addLine(p, "them", frame.body, false);
+        send({t: "ack", chat: p.id, seq: frame.seq, leg: frame.leg});
+        break;
+      case "ack":
+        if (!p || frame.leg !== p.leg) { break; }
+        p.outbox = p.outbox.filter(function (m) {
+          if (m.seq <= frame.seq) { var mark = m.item.querySelector(".pending"); if (mark) { mark.remove(); } return false; }
+          return true;
+        });
+        break;
+      case "typing":
+        if (!p) { break; }
+        p.typing.textContent = S.typing;
+        window.clearTimeout(p.typingTimer);
+        p.typingTimer = window.setTimeout(function () { p.typing.textContent = ""; }, 5000);
+        break;
+      case "error":
+        if (frame.code === "slow_down") { status(S.slow_down); }
+        else if (frame.code === "queue_empty") { status(S.queue_empty); }
+        else if (frame.message) { status(fmt(S.refused, {reason: frame.message})); }
+        break;
+    }
+  }
+
+  $("presence-toggle").addEventListener("click", function () {
+    send({t: "presence", jour: Number($("presence-jour").value), available: !(state && state.available)});
+  });
+  $("take-next").addEventListener("click", function () { send({t: "take"}); });
+  connect();
+})();

@@ -1,0 +1,75 @@
+"""Her chat page. Public: no cookie, no session; the chat itself lives in the page's memory."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from fristad.chat.selectors import chat_jour_public
+from fristad.directory.chatstatus import chat_status
+from fristad.directory.pages import INFO_PAGES
+from fristad.directory.selectors import demo_network_present, jour_get_public
+from fristad.web.privacy import no_store
+
+
+@require_safe
+def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    jour = None
+    profile = None
+    if slug is not None:
+        jour = chat_jour_public(slug=slug)
+        if jour is None:
+            raise Http404
+        profile = jour_get_public(slug=slug, now=timezone.now())
+    status = chat_status([jour.pk if jour else None])[jour.pk if jour else None]
+    network = chat_status([None])[None] if jour is not None else status
+    strings = {
+        "connecting": _("Connecting…"),
+        "queued": _("You are number %(position)s in the queue."),
+        "wait_minutes": _("Expected wait: about %(minutes)s minutes."),
+        "wait_soon": _("Expected wait: less than a minute."),
+        "wait_unknown": _(
+            "No one can answer right now. You can wait, or call Kvinnofridslinjen on 020-50 50 50."
+        ),
+        "assigned": _("A jourkvinna at %(jour)s is here. You can write now."),
+        "requeued": _("You are waiting for a new jourkvinna."),
+        "requeued_jour": _("You are waiting for a jourkvinna at %(jour)s."),
+        "peer_away": _("The jourkvinna's connection was lost. Wait a moment."),
+        "peer_back": _("The jourkvinna is back."),
+        "typing": _("The jourkvinna is writing…"),
+        "you": _("You"),
+        "her": _("Jourkvinna"),
+        "sending": _("Sending…"),
+        "reconnecting": _("The connection was lost. Reconnecting…"),
+        "reconnected": _("Connected again."),
+        "ended_her": _("You ended the chat. The conversation has been removed from this page."),
+        "ended_staff": _("The jourkvinna ended the chat. The conversation has been removed from this page."),
+        "ended_other": _("The chat has ended. The conversation has been removed from this page."),
+        "code": _("Your return code: %(code)s. It works once, within %(minutes)s minutes."),
+        "refused_blocked": _("You cannot start a new chat right now. Try again in %(minutes)s minutes."),
+        "refused_no_such_code": _("That return code is not valid, or it has expired."),
+        "refused_try_later": _("Too many attempts. Try again in a minute."),
+        "refused_other": _("The chat could not start. Try again, or call Kvinnofridslinjen on 020-50 50 50."),
+        "slow_down": _("You are writing very fast. Wait a moment and send again."),
+        "too_large": _("The message is too long. Split it into shorter messages."),
+        "any_jour_sent": _("Any jour in the network may answer you now."),
+        "confirm_end": _("End the chat? The conversation will be removed from this page."),
+    }
+    response = render(
+        request,
+        "chat/chat.html",
+        {
+            "jour": jour,
+            "profile": profile,
+            "status": status,
+            "network": network,
+            "wait_minutes": ((status.wait_seconds or 0) + 59) // 60,
+            "strings": strings,
+            "info_pages": INFO_PAGES,
+            "demo_network": demo_network_present(),
+        },
+    )
+    return no_store(response)  # type: ignore[return-value]
