@@ -81,11 +81,16 @@ class Socket:
         """The next frame of type ``t`` (skipping others, such as queue and state updates)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        seen: list[dict[str, Any]] = []
         while True:
             left = deadline - loop.time()
-            if left <= 0:
-                raise AssertionError(f"no {t!r} frame within {timeout}s")
-            frame = await self.receive(timeout=left)
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                frame = await self.receive(timeout=left)
+            except TimeoutError:
+                raise AssertionError(f"no {t!r} frame {fields} within {timeout}s; got {seen}") from None
+            seen.append(frame)
             if frame["t"] == t and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
 

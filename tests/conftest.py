@@ -66,8 +66,26 @@ SAMPLE_JOURER: list[dict[str, Any]] = [
 ]
 
 
+def ensure_reference_data() -> None:
+    """Migrations load the geography and tystnadslöfte version 1; a transactional test's
+    flush empties them, so load them again (through the migrations' own code) when gone."""
+    import importlib
+
+    from django.apps import apps
+
+    from fristad.accounts.models import PledgeVersion
+    from fristad.geo.models import County
+
+    if not County.objects.exists():
+        importlib.import_module("fristad.geo.migrations.0002_load_reference_data").load(apps, None)
+    if not PledgeVersion.objects.exists():
+        migration = importlib.import_module("fristad.accounts.migrations.0002_pledge_version_1")
+        migration.publish(apps, None)
+
+
 @pytest.fixture
 def sample_jourer(db: None) -> list[Jour]:
+    ensure_reference_data()
     result = jourer_import(text=json.dumps(SAMPLE_JOURER), fmt="json")
     assert result.ok, result.errors
     return list(Jour.objects.order_by("slug"))

@@ -57,7 +57,7 @@ ALARMING_TITLE_WORDS = (
 @dataclass(frozen=True)
 class Page:
     url: str
-    kind: str  # home, search, jour_list, jour, info, json, missing
+    kind: str  # home, search, jour_list, jour, info, chat, json, missing
     status: int = 200
     # For searches: "results" (expect result list), "message" (friendly message).
     expect: str = ""
@@ -106,6 +106,11 @@ def public_pages() -> list[Page]:
             pages.append(Page(f"{prefix}/jour/{jour['slug']}/", "jour", contains=(jour["name"],)))
         for info in INFO_PAGES:
             pages.append(Page(f"{prefix}/info/{info.slug}/", "info"))
+        pages.append(Page(f"{prefix}/chatt/", "chat"))
+        for jour in SAMPLE_JOURER:
+            if jour.get("chats"):
+                pages.append(Page(f"{prefix}/chatt/{jour['slug']}/", "chat", contains=(jour["name"],)))
+        pages.append(Page(f"{prefix}/chatt/finns-inte/", "missing", status=404))
         pages.append(Page(f"{prefix}/jourer.json", "json"))
         pages.append(Page(f"{prefix}/kommuner.json", "json"))
         pages.append(Page(f"{prefix}/finns-inte-har/", "missing", status=404))
@@ -148,6 +153,9 @@ class PageParser(HTMLParser):
         self.tags.append((tag, attributes))
         if tag in ("script", "style", "title"):
             self._in = tag if not (tag == "script" and "src" in attributes) else "script-src"
+            # A JSON data block (json_script) is never executed: not a script for the CSP.
+            if tag == "script" and attributes.get("type") == "application/json":
+                self._in = "data"
             self._buffer = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -158,6 +166,9 @@ class PageParser(HTMLParser):
             self._buffer.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if self._in == "data" and tag == "script":
+            self._in = None
+            return
         if self._in and tag in ("script", "style", "title"):
             text = "".join(self._buffer)
             if self._in in ("script", "script-src") and text.strip():
@@ -303,7 +314,7 @@ def test_public_response_floor(client: Client, sample_jourer: list[Any], page: P
     expected_geo = "(self)" if page.geolocation_allowed and response.status_code == 200 else "()"
     assert policy.get("geolocation") == expected_geo, f"{url}: geolocation={policy.get('geolocation')}"
 
-    if page.kind == "search" or page.kind == "json":
+    if page.kind in ("search", "json", "chat"):
         assert "no-store" in response.headers.get("Cache-Control", ""), f"{url} may be cached"
 
     if page.kind == "json":

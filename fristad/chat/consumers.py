@@ -161,7 +161,12 @@ class HelpSeekerConsumer(_Base):
         await self.send_frame(
             {"t": "started", "chat": ticket.chat_id, "key": ticket.key, "session": ticket.session}
         )
-        await self._send_position()
+        if ticket.assigned_jour is not None:
+            # Answered before her socket joined the chat's group: tell both sides now.
+            await self.send_frame({"t": "assigned", "jour": ticket.assigned_jour, "leg": ticket.leg})
+            await events.presence(chat_id=ticket.chat_id, side=self.side, here=True, sender=self.channel_name)
+        else:
+            await self._send_position()
 
     async def _resume(self, frame: Frame) -> None:
         chat = await database_sync_to_async(services.chat_resume)(

@@ -54,6 +54,9 @@ class ChatTicket:
     chat_id: str
     key: str
     session: str
+    # Set when a jourkvinna was free at once: her socket joins the chat after this.
+    assigned_jour: str | None = None
+    leg: int = 0
 
 
 def _now() -> datetime:
@@ -96,6 +99,15 @@ def chat_start(*, jour_slug: str | None, any_jour: bool, session: str | None) ->
         )
         events.queues_changed_on_commit()
     chat_dispatch()
+    answered = Chat.objects.filter(id=chat.id, status=ChatStatus.ACTIVE).select_related("agent_jour").first()
+    if answered is not None and answered.agent_jour is not None:
+        return ChatTicket(
+            chat_id=chat.id,
+            key=key,
+            session=session,
+            assigned_jour=answered.agent_jour.name,
+            leg=answered.staff_leg,
+        )
     return ChatTicket(chat_id=chat.id, key=key, session=session)
 
 
