@@ -299,9 +299,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"scrub": {"()": "fristad.web.logging.ScrubRequestFilter"}},
+    "filters": {
+        "scrub": {"()": "fristad.web.logging.ScrubRequestFilter"},
+        "no_client_address": {"()": "fristad.web.logging.DropClientAddressFilter"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["scrub", "no_client_address"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -311,6 +319,9 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # Uvicorn's own lines, without the ones that carry a client's address.
+        "uvicorn": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
 }
 ADMINS: list[tuple[str, str]] = []

@@ -14,3 +14,12 @@ class ScrubRequestFilter(logging.Filter):
         if hasattr(record, "scope"):
             record.scope = None
         return True
+
+
+class DropClientAddressFilter(logging.Filter):
+    """Drop the server's per-connection lines: uvicorn prints each websocket's client
+    address and path ('127.0.0.1:5555 - "WebSocket /ws/chatt/" [accepted]')."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        template = str(record.msg)
+        return "WebSocket" not in template and template not in ("connection open", "connection closed")
