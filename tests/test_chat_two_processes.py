@@ -45,7 +45,9 @@ def two_servers(tmp_path: Path) -> Iterator[list[tuple[int, Path]]]:
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": "postgres://{}@{}:{}/{}".format(
+            db["USER"], db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["NAME"]
+        ),
         "CHANNEL_PREFIX": f"two-{uuid.uuid4().hex[:8]}",
         "DJANGO_SETTINGS_MODULE": "fristad.settings",
         "FRISTAD_VAR_DIR": str(tmp_path),
