@@ -1,0 +1,67 @@
+"""Her chat page: open only when a jourkvinna is available, the way out otherwise,
+and within its weight budget (HTML, CSS and JS, gzip)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from fristad.chat.models import AgentPresence, PresenceStatus
+from tests.conftest import Staff
+from tests.test_public_pages import _gzip_size, body_of, fetch, parse
+
+pytestmark = pytest.mark.django_db
+# The chat page with everything it loads, compressed: the same 14 KB as the home page.
+CHAT_BUDGET_BYTES = 14 * 1024
+
+
+def make_available(staff: Staff) -> None:
+    now = timezone.now()
+    AgentPresence.objects.create(
+        user=staff.kvinna_a, jour=staff.jour_a, status=PresenceStatus.AVAILABLE, idle_since=now, seen_at=now
+    )
+
+
+def test_closed_without_anyone_available(client: Client, staff: Staff) -> None:
+    for url in ("/chatt/", "/chatt/stockholm/", "/en/chatt/"):
+        html = body_of(fetch(client, url)).decode()
+        assert 'id="chat-app"' not in html and "chat.js" not in html, url
+        assert "020-50 50 50" in html, url
+    # The jour's own numbers are there when its chat is closed.
+    assert "070-" in body_of(fetch(client, "/chatt/stockholm/")).decode()
+    home = body_of(fetch(client, "/")).decode()
+    assert 'href="/chatt/"' not in home
+
+
+def test_open_when_a_jourkvinna_is_available(client: Client, staff: Staff) -> None:
+    make_available(staff)
+    html = body_of(fetch(client, "/chatt/stockholm/")).decode()
+    assert 'id="chat-app"' in html and "chat/chat.js" in html
+    assert "<noscript>" in html and 'id="safe-yes"' in html
+    assert 'href="/chatt/"' in body_of(fetch(client, "/")).decode()
+    assert 'href="/chatt/stockholm/"' in body_of(fetch(client, "/jour/stockholm/")).decode()
+    # Another jour's chat stays closed: her jourkvinna answers stockholm.
+    assert 'id="chat-app"' not in body_of(fetch(client, "/chatt/tjej-soder/")).decode()
+
+
+def test_a_jour_without_chat_has_no_chat_page(client: Client, staff: Staff) -> None:
+    assert client.get("/chatt/malmo/").status_code == 404
+    assert client.get("/chatt/norrsken/").status_code == 404
+
+
+def test_chat_page_weight(client: Client, staff: Staff, record_property: Any) -> None:
+    make_available(staff)
+    response = fetch(client, "/chatt/stockholm/")
+    html = body_of(response)
+    doc = parse(html.decode())
+    assets = [a["src"] for a in doc.find("script") if a.get("src")]
+    assets += [a["href"] for a in doc.find("link") if "stylesheet" in a.get("rel", "").split()]
+    assert any("chat.js" in a for a in assets) and any("chat.css" in a for a in assets)
+    total = _gzip_size(html) + sum(_gzip_size(body_of(fetch(client, urlsplit(a).path))) for a in assets)
+    print(f"\nchat page weight: {total} B gzip of {CHAT_BUDGET_BYTES} B budget")
+    record_property("gzip_total /chatt/stockholm/", total)
+    assert total <= CHAT_BUDGET_BYTES
