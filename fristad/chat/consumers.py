@@ -106,7 +106,7 @@ class HelpSeekerConsumer(_Base):
         if self.chat_id is not None:
             chat_id, self.chat_id = self.chat_id, None
             await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
-            await database_sync_to_async(services.chat_her_left)(chat_id=chat_id)
+            await database_sync_to_async(services.chat_her_left)(chat_id=chat_id, channel=self.channel_name)
             await events.presence(chat_id=chat_id, side=self.side, here=False, sender=self.channel_name)
 
     async def handle(self, frame: Frame) -> None:
@@ -156,21 +156,26 @@ class HelpSeekerConsumer(_Base):
             jour_slug=frame.text("jour", required=False)[:80] or None,
             any_jour=frame.flag("any"),
             session=session or None,
+            channel=self.channel_name,
         )
         await self._join(ticket.chat_id)
         await self.send_frame(
             {"t": "started", "chat": ticket.chat_id, "key": ticket.key, "session": ticket.session}
         )
-        if ticket.assigned_jour is not None:
-            # Answered before her socket joined the chat's group: tell both sides now.
-            await self.send_frame({"t": "assigned", "jour": ticket.assigned_jour, "leg": ticket.leg})
+        # Answered before her socket joined the chat's group (at once, or by another
+        # process in between)? The event is gone, so ask now that she listens.
+        progress = await database_sync_to_async(selectors.chat_progress)(chat_id=ticket.chat_id)
+        if progress is not None and progress[0] == ChatStatus.ACTIVE:
+            await self.send_frame({"t": "assigned", "jour": progress[1], "leg": progress[2]})
             await events.presence(chat_id=ticket.chat_id, side=self.side, here=True, sender=self.channel_name)
         else:
             await self._send_position()
 
     async def _resume(self, frame: Frame) -> None:
         chat = await database_sync_to_async(services.chat_resume)(
-            chat_id=frame.text("chat", pattern=TOKEN_RE), key=frame.text("key", pattern=TOKEN_RE)
+            chat_id=frame.text("chat", pattern=TOKEN_RE),
+            key=frame.text("key", pattern=TOKEN_RE),
+            channel=self.channel_name,
         )
         await self._after_resume(chat, key=None)
 
@@ -178,7 +183,9 @@ class HelpSeekerConsumer(_Base):
         code = frame.text("code")
         if len(code) > 200:
             raise FrameError("bad_field")
-        chat, key = await database_sync_to_async(services.chat_resume_by_code)(code=code)
+        chat, key = await database_sync_to_async(services.chat_resume_by_code)(
+            code=code, channel=self.channel_name
+        )
         await self._after_resume(chat, key=key)
 
     async def _after_resume(self, chat: Any, *, key: str | None) -> None:

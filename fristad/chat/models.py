@@ -43,6 +43,8 @@ class Chat(models.Model):
     # A jourkvinna's private handover note (never her words); gone with the chat.
     note = models.CharField(max_length=500, blank=True)
     her_connected = models.BooleanField(default=True)
+    # The server's channel of the socket that holds the chat now (not an address).
+    her_channel = models.CharField(max_length=120, blank=True)
     her_left_at = models.DateTimeField(null=True, blank=True)
     return_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
     return_code_until = models.DateTimeField(null=True, blank=True)

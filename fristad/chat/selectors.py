@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Exists, OuterRef
 from django.utils import timezone
 
 from fristad.accounts.models import JOUR_ROLES, Membership, Role, User
@@ -31,6 +31,23 @@ from fristad.directory.models import Jour
 def stale_before(now: datetime) -> datetime:
     """A console not heard from since then counts as gone."""
     return now - timedelta(seconds=settings.CHAT_PRESENCE_TIMEOUT_SECONDS)
+
+
+def still_a_member() -> Exists:
+    """A presence counts only while she still belongs to that jour (a removal ends it)."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("user_id"), jour_id=OuterRef("jour_id"), role__in=JOUR_ROLES
+        )
+    )
+
+
+def chat_progress(*, chat_id: str) -> tuple[str, str, int] | None:
+    """Status, answering jour's name and staff leg of a chat her socket holds."""
+    chat = Chat.objects.filter(id=chat_id).select_related("agent_jour").first()
+    if chat is None:
+        return None
+    return chat.status, chat.agent_jour.name if chat.agent_jour else "", chat.staff_leg
 
 
 def routing_snapshot(now: datetime, *, lock: bool = False, only_user: int | None = None) -> router.Snapshot:
@@ -58,7 +75,7 @@ def routing_snapshot(now: datetime, *, lock: bool = False, only_user: int | None
         seen_at__gte=stale_before(now),
         jour__is_active=True,
         jour__chats=True,
-    )
+    ).filter(still_a_member())
     if lock:
         presences = presences.select_for_update(of=("self",))
     if only_user is not None:
@@ -222,6 +239,7 @@ def console_state(*, user: User) -> dict[str, Any]:
         for p in AgentPresence.objects.filter(
             jour_id=jour_id or 0, status=PresenceStatus.AVAILABLE, seen_at__gte=stale_before(now)
         )
+        .filter(still_a_member())
         .exclude(user=user)
         .select_related("user")
     ]

@@ -54,9 +54,6 @@ class ChatTicket:
     chat_id: str
     key: str
     session: str
-    # Set when a jourkvinna was free at once: her socket joins the chat after this.
-    assigned_jour: str | None = None
-    leg: int = 0
 
 
 def _now() -> datetime:
@@ -75,7 +72,7 @@ def _chat_jour(slug: str | None) -> Jour | None:
 # --- Her side -------------------------------------------------------------------------
 
 
-def chat_start(*, jour_slug: str | None, any_jour: bool, session: str | None) -> ChatTicket:
+def chat_start(*, jour_slug: str | None, any_jour: bool, session: str | None, channel: str) -> ChatTicket:
     """Put her in the queue of the jour she chose (or the network's) and try to route at once."""
     now = _now()
     session = session or secrets.token_urlsafe(18)
@@ -96,34 +93,27 @@ def chat_start(*, jour_slug: str | None, any_jour: bool, session: str | None) ->
             jour=jour,
             any_jour=any_jour or jour is None,
             queued_at=now,
+            her_channel=channel,
         )
         events.queues_changed_on_commit()
     chat_dispatch()
-    answered = Chat.objects.filter(id=chat.id, status=ChatStatus.ACTIVE).select_related("agent_jour").first()
-    if answered is not None and answered.agent_jour is not None:
-        return ChatTicket(
-            chat_id=chat.id,
-            key=key,
-            session=session,
-            assigned_jour=answered.agent_jour.name,
-            leg=answered.staff_leg,
-        )
     return ChatTicket(chat_id=chat.id, key=key, session=session)
 
 
-def chat_resume(*, chat_id: str, key: str) -> Chat:
-    """Her page reconnects after a dropped connection."""
+def chat_resume(*, chat_id: str, key: str, channel: str) -> Chat:
+    """Her page reconnects after a dropped connection (``channel``: her new socket)."""
     with transaction.atomic():
         chat = Chat.objects.select_for_update().filter(id=chat_id).first()
         if chat is None or not constant_time_compare(chat.key_hash, token_hash(key)):
             raise ChatRefused("no_such_chat")
         chat.her_connected = True
         chat.her_left_at = None
-        chat.save(update_fields=["her_connected", "her_left_at"])
+        chat.her_channel = channel
+        chat.save(update_fields=["her_connected", "her_left_at", "her_channel"])
         return chat
 
 
-def chat_resume_by_code(*, code: str) -> tuple[Chat, str]:
+def chat_resume_by_code(*, code: str, channel: str) -> tuple[Chat, str]:
     """She continues on another device (or later) with her return code; it works once."""
     failures_key = "fristad:chat:return-code-failures"
     if cache.get(failures_key, 0) >= settings.CHAT_RETURN_CODE_FAILURES_PER_MINUTE:
@@ -175,9 +165,12 @@ def chat_return_code_issue(*, chat_id: str) -> str:
     return code
 
 
-def chat_her_left(*, chat_id: str) -> None:
-    """Her socket closed: she may come back (a mobile network), so the chat waits a while."""
-    Chat.objects.filter(id=chat_id).update(her_connected=False, her_left_at=_now())
+def chat_her_left(*, chat_id: str, channel: str) -> None:
+    """Her socket closed: she may come back (a mobile network), so the chat waits a while.
+
+    Only the socket that holds the chat counts: a late close of an older one is ignored.
+    """
+    Chat.objects.filter(id=chat_id, her_channel=channel).update(her_connected=False, her_left_at=_now())
 
 
 def chat_any_jour(*, chat_id: str) -> None:
@@ -435,7 +428,11 @@ def _reap(now: datetime) -> None:
     gone = Chat.objects.filter(her_connected=False, her_left_at__lt=grace).exclude(return_code_until__gt=now)
     for chat in list(gone.select_for_update()):
         _chat_forget(chat=chat, by="left", now=now)
-    live = AgentPresence.objects.filter(seen_at__gte=selectors.stale_before(now)).values("user_id")
+    live = (
+        AgentPresence.objects.filter(seen_at__gte=selectors.stale_before(now))
+        .filter(selectors.still_a_member())
+        .values("user_id")
+    )
     orphans = Chat.objects.filter(status=ChatStatus.ACTIVE).exclude(agent_id__in=live)
     for chat in list(orphans.select_for_update()):
         if chat.agent_id is not None:

@@ -22,7 +22,7 @@
 
   var chat = null, key = null, session = null, ws = null, ended = false, active = false;
   var myLeg = randomId(), mySeq = 0, outbox = [];
-  var peerLeg = null, peerLast = 0;
+  var peerLeg = null, peerLast = 0, staffLeg = 0;
   var retry = 0, typingTimer = null, lastTyping = 0, pingTimer = null;
 
   app.hidden = false;
@@ -146,6 +146,7 @@
         showChat();
         if (frame.status === "active") {
           active = true;
+          staffLeg = frame.leg;
           setStatus(fmt(S.assigned, {jour: frame.jour}));
           anyNow.hidden = true;
         }
@@ -156,7 +157,8 @@
         break;
       case "assigned":
         active = true;
-        peerLeg = null; peerLast = 0;
+        // A new jourkvinna starts a new leg; the same one announced twice does not.
+        if (frame.leg !== staffLeg) { staffLeg = frame.leg; peerLeg = null; peerLast = 0; }
         anyNow.hidden = true;
         setStatus(fmt(S.assigned, {jour: frame.jour}));
         legAndResend();
