@@ -141,6 +141,7 @@ def chat_resume_by_code(*, code: str, channel: str) -> tuple[Chat, str]:
         chat.return_code_until = None
         chat.her_connected = True
         chat.her_left_at = None
+        chat.her_channel = channel
         chat.save(
             update_fields=[
                 "key_hash",
@@ -148,6 +149,7 @@ def chat_resume_by_code(*, code: str, channel: str) -> tuple[Chat, str]:
                 "return_code_until",
                 "her_connected",
                 "her_left_at",
+                "her_channel",
             ]
         )
         return chat, key
