@@ -38,6 +38,8 @@ CONSOLE_FRAMES = frozenset(
 # Frames relayed between the two sides as they are (after their fields are checked).
 RELAYED = frozenset({"msg", "ack", "leg", "typing"})
 QUEUE_TICK_SECONDS = 15
+# Queue changes come in bursts; a console fetches its state once per burst.
+REFRESH_AFTER_SECONDS = 0.2
 
 
 def relayed_frame(frame: Frame) -> dict[str, Any]:
@@ -418,7 +420,7 @@ class ConsoleConsumer(_Base):
             self.refresh_task = asyncio.create_task(self._refresh_soon())
 
     async def _refresh_soon(self) -> None:
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(REFRESH_AFTER_SECONDS)
         self.refresh_pending = False
         try:
             await self._send_state()
