@@ -77,7 +77,7 @@ class Socket:
     async def receive(self, timeout: float = 3) -> dict[str, Any]:
         return json.loads(await self.communicator.receive_from(timeout=timeout))
 
-    async def expect(self, t: str, timeout: float = 3, **fields: Any) -> dict[str, Any]:
+    async def expect(self, t: str, timeout: float = 10, **fields: Any) -> dict[str, Any]:
         """The next frame of type ``t`` (skipping others, such as queue and state updates)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
