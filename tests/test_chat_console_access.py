@@ -372,10 +372,6 @@ def test_a_jourkvinna_removed_from_the_jour_gets_none_of_its_chats(staff: Staff)
     run(scenario)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: console_state takes the jour from a stale AgentPresence and lists that jour's queue",
-)
 def test_a_console_never_shows_the_queue_of_a_jour_she_was_removed_from(staff: Staff) -> None:
     chats_on_in_malmo()
     stockholm = Membership.objects.create(user=staff.kvinna_b, role=Role.JOURKVINNA, jour=staff.jour_a)

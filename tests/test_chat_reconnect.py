@@ -439,10 +439,6 @@ def test_a_late_disconnect_of_her_old_socket_does_not_end_the_chat(staff: Staff)
     run(scenario)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a late close of her old socket still sends the console 'peer here: false'",
-)
 def test_a_late_disconnect_of_her_old_socket_does_not_tell_the_console_she_left(staff: Staff) -> None:
     cookie = session_cookie(staff.kvinna_a)
 
@@ -461,10 +457,6 @@ def test_a_late_disconnect_of_her_old_socket_does_not_tell_the_console_she_left(
     run(scenario)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after resume_code the old page's socket stays in the chat group and still gets her chat",
-)
 def test_after_a_return_code_the_old_page_hears_no_more(staff: Staff) -> None:
     """She moves from a shared computer to her phone with a code: the page left open on the
     computer (its key no longer valid) must not go on showing the jourkvinna's words."""

@@ -108,8 +108,11 @@ class HelpSeekerConsumer(_Base):
         if self.chat_id is not None:
             chat_id, self.chat_id = self.chat_id, None
             await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
-            await database_sync_to_async(services.chat_her_left)(chat_id=chat_id, channel=self.channel_name)
-            await events.presence(chat_id=chat_id, side=self.side, here=False, sender=self.channel_name)
+            gone = await database_sync_to_async(services.chat_her_left)(
+                chat_id=chat_id, channel=self.channel_name
+            )
+            if gone:
+                await events.presence(chat_id=chat_id, side=self.side, here=False, sender=self.channel_name)
 
     async def handle(self, frame: Frame) -> None:
         if frame.t == "ping":
@@ -264,6 +267,12 @@ class HelpSeekerConsumer(_Base):
         if self.chat_id is not None:
             await self._leave()
             await self.send_frame({"t": "ended", "by": event["by"]})
+
+    async def chat_moved(self, event: dict[str, Any]) -> None:
+        """Another socket of hers took the chat (a return code, a reconnect): this page leaves it."""
+        if self.chat_id is not None:
+            await self._leave()
+            await self.send_frame({"t": "ended", "by": "moved"})
 
 
 class ConsoleConsumer(_Base):

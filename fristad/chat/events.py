@@ -88,3 +88,14 @@ def queues_changed_on_commit() -> None:
 
 def agent_changed_on_commit(*, user_id: int) -> None:
     _on_commit(agent_group(user_id), {"type": "console.refresh"})
+
+
+def her_socket_replaced_on_commit(*, channel: str) -> None:
+    """Her chat moved to another socket: the old one leaves it (sent to that socket only)."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.send)(channel, {"type": "chat.moved"})
+
+    transaction.on_commit(send)

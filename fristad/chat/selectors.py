@@ -224,7 +224,13 @@ def console_state(*, user: User) -> dict[str, Any]:
     available = bool(
         presence and presence.status == PresenceStatus.AVAILABLE and presence.seen_at >= stale_before(now)
     )
-    jour_id = presence.jour_id if presence else (jourer[0].id if jourer else None)
+    # Her presence names a jour only while she still belongs to it and it chats.
+    mine_ids = [j.id for j in jourer]
+    jour_id = (
+        presence.jour_id if presence and presence.jour_id in mine_ids else (mine_ids[0] if mine_ids else None)
+    )
+    if presence and presence.jour_id not in mine_ids:
+        available = False
     names = {j.id: j.name for j in Jour.objects.filter(is_active=True)}
     mine = [
         ConsoleChat(

@@ -106,6 +106,7 @@ def chat_resume(*, chat_id: str, key: str, channel: str) -> Chat:
         chat = Chat.objects.select_for_update().filter(id=chat_id).first()
         if chat is None or not constant_time_compare(chat.key_hash, token_hash(key)):
             raise ChatRefused("no_such_chat")
+        _her_moves(chat=chat, channel=channel)
         chat.her_connected = True
         chat.her_left_at = None
         chat.her_channel = channel
@@ -139,6 +140,7 @@ def chat_resume_by_code(*, code: str, channel: str) -> tuple[Chat, str]:
         chat.key_hash = token_hash(key)
         chat.return_code_hash = ""
         chat.return_code_until = None
+        _her_moves(chat=chat, channel=channel)
         chat.her_connected = True
         chat.her_left_at = None
         chat.her_channel = channel
@@ -155,6 +157,13 @@ def chat_resume_by_code(*, code: str, channel: str) -> tuple[Chat, str]:
         return chat, key
 
 
+def _her_moves(*, chat: Chat, channel: str) -> None:
+    """A new socket of hers takes the chat: the one that held it (a page left open on a
+    shared computer, a half-dead connection) is told and leaves the chat."""
+    if chat.her_channel and chat.her_channel != channel:
+        events.her_socket_replaced_on_commit(channel=chat.her_channel)
+
+
 def chat_return_code_issue(*, chat_id: str) -> str:
     """A one-time code to continue this chat elsewhere within the window."""
     code = return_code_new()
@@ -167,12 +176,15 @@ def chat_return_code_issue(*, chat_id: str) -> str:
     return code
 
 
-def chat_her_left(*, chat_id: str, channel: str) -> None:
+def chat_her_left(*, chat_id: str, channel: str) -> bool:
     """Her socket closed: she may come back (a mobile network), so the chat waits a while.
 
-    Only the socket that holds the chat counts: a late close of an older one is ignored.
+    Only the socket that holds the chat counts: a late close of an older one is ignored
+    (and returns False, so no one is told she left).
     """
-    Chat.objects.filter(id=chat_id, her_channel=channel).update(her_connected=False, her_left_at=_now())
+    return bool(
+        Chat.objects.filter(id=chat_id, her_channel=channel).update(her_connected=False, her_left_at=_now())
+    )
 
 
 def chat_any_jour(*, chat_id: str) -> None:
