@@ -47,6 +47,7 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "reconnected": _("Connected again."),
         "ended_her": _("You ended the chat. The conversation has been removed from this page."),
         "ended_staff": _("The jourkvinna ended the chat. The conversation has been removed from this page."),
+        "ended_moved": _("The chat continues on another page or device. It has been removed from this page."),
         "ended_other": _("The chat has ended. The conversation has been removed from this page."),
         "code": _("Your return code: %(code)s. It works once, within %(minutes)s minutes."),
         "refused_blocked": _("You cannot start a new chat right now. Try again in %(minutes)s minutes."),

@@ -29,26 +29,10 @@ pytestmark = pytest.mark.browser
 __all__ = ["asgi_live_server", "chat_world"]  # fixtures, imported to be found
 
 
-LOG_BUG = (
-    "BUG: the chat logs are <ol role='log'>: the role replaces the list's, so axe finds its <li> "
-    "outside any list (listitem, WCAG 1.3.1); fristad/chat/templates/chat/chat.html (#chat-log) and "
-    "fristad/chat/static/chat/console.js openPanel (p.log)"
-)
-
-
-def in_a_chat_log(violation: dict[str, Any]) -> bool:
-    """The listitem violation of LOG_BUG, and only that: every node a message of a log."""
-    return violation["id"] == "listitem" and all(
-        node["html"].startswith(('<li class="mine">', '<li class="theirs">')) for node in violation["nodes"]
-    )
-
-
-def assert_accessible(page: Any, state: str, *, known_log_bug: bool = True) -> None:
-    """No axe violation; the chat logs' known one (LOG_BUG, shown by its own xfail test) aside."""
+def assert_accessible(page: Any, state: str) -> None:
+    """No axe violation (WCAG 2.1 AA)."""
     assert page.evaluate("typeof axe") == "object", "axe-core was not injected"
     violations = page.evaluate(AXE_RUN)["violations"]
-    if known_log_bug:
-        violations = [v for v in violations if not in_a_chat_log(v)]
     assert not violations, f"{state} ({page.url}): {len(violations)} axe violation(s)\n{describe(violations)}"
 
 
@@ -115,7 +99,6 @@ def test_chat_pages_in_every_state(
     assert_accessible(console, "the console, the chat ended")
 
 
-@pytest.mark.xfail(strict=True, reason=LOG_BUG)
 @pytest.mark.parametrize("prefix", ["", "/en"], ids=["sv", "en"])
 def test_chat_logs_are_lists(chat_world: ChatWorld, new_context: Any, axe_source: str, prefix: str) -> None:
     console = open_console(
@@ -139,7 +122,7 @@ def test_chat_logs_are_lists(chat_world: ChatWorld, new_context: Any, axe_source
     failures = []
     for page, what in ((her, "her page"), (console, "the console")):
         try:
-            assert_accessible(page, f"{what}, in a chat", known_log_bug=False)
+            assert_accessible(page, f"{what}, in a chat")
         except AssertionError as error:
             failures.append(str(error))
     assert not failures, "\n".join(failures)

@@ -146,12 +146,6 @@ def test_whole_chat(chat_world: ChatWorld, new_context: Any) -> None:
     expect(panel.locator(".chat-log > li")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: her status says 'The jourkvinna is back.' as soon as she is answered: chat.js "
-    "(case 'peer') shows peer_back on any peer here while active, and the console's first arrival "
-    "(ConsoleConsumer._join on agent.chat_added) sends one; 'You can write now' is overwritten",
-)
 def test_her_status_says_she_is_answered(chat_world: ChatWorld, new_context: Any) -> None:
     her, _console, panel = chat_between(new_context, chat_world)
     strings = page_strings(her, "chat-strings")
@@ -322,12 +316,6 @@ def test_transfer_to_a_colleague(chat_world: ChatWorld, new_context: Any) -> Non
     expect(panel_log(panel)).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: every state frame rebuilds a chat's tools (console.js renderState -> fillTools: "
-    "p.tools.textContent = ''), so any queue change anywhere wipes the handover note she is "
-    "writing and resets her choice of whom to hand over to (a wrong handover on the next click)",
-)
 def test_handover_note_survives_a_state_update(chat_world: ChatWorld, new_context: Any) -> None:
     staff = chat_world.staff
     colleague, _ = make_staff_user("kvinna_c@staff.test")

@@ -23,7 +23,7 @@
   var chat = null, key = null, session = null, ws = null, ended = false, active = false;
   var myLeg = randomId(), mySeq = 0, outbox = [];
   var peerLeg = null, peerLast = 0, staffLeg = 0;
-  var retry = 0, typingTimer = null, lastTyping = 0, pingTimer = null;
+  var retry = 0, typingTimer = null, lastTyping = 0, pingTimer = null, peerWasAway = false;
 
   app.hidden = false;
 
@@ -74,7 +74,7 @@
       item.appendChild(mark);
     }
     log.appendChild(item);
-    log.scrollTop = log.scrollHeight;
+    log.parentNode.scrollTop = log.parentNode.scrollHeight;
     return item;
   }
 
@@ -129,7 +129,7 @@
     $("get-code").hidden = true;
     $("end-chat").hidden = true;
     anyNow.hidden = true;
-    setStatus(by === "her" ? S.ended_her : by === "staff" ? S.ended_staff : S.ended_other);
+    setStatus(by === "her" ? S.ended_her : by === "staff" ? S.ended_staff : by === "moved" ? S.ended_moved : S.ended_other);
     if (pingTimer) { window.clearInterval(pingTimer); pingTimer = null; }
     if (ws) { var socket = ws; ws = null; socket.close(); }
   }
@@ -159,6 +159,7 @@
         active = true;
         // A new jourkvinna starts a new leg; the same one announced twice does not.
         if (frame.leg !== staffLeg) { staffLeg = frame.leg; peerLeg = null; peerLast = 0; }
+        peerWasAway = false;
         anyNow.hidden = true;
         setStatus(fmt(S.assigned, {jour: frame.jour}));
         legAndResend();
@@ -169,8 +170,12 @@
         setStatus(frame.jour ? fmt(S.requeued_jour, {jour: frame.jour}) : S.requeued);
         break;
       case "peer":
-        if (frame.here) { if (active) { setStatus(S.peer_back); } legAndResend(); }
-        else if (active) { setStatus(S.peer_away); }
+        if (frame.here) {
+          // "Back" only after she was told the jourkvinna was gone, never on first arrival.
+          if (active && peerWasAway) { setStatus(S.peer_back); }
+          peerWasAway = false;
+          legAndResend();
+        } else if (active) { peerWasAway = true; setStatus(S.peer_away); }
         break;
       case "leg":
         if (frame.leg !== peerLeg) { peerLeg = frame.leg; peerLast = frame.from - 1; }

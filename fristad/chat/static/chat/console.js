@@ -80,7 +80,7 @@
   function renderState(next) {
     state = next;
     $("presence-line").textContent = state.available ? S.available : S.away;
-    $("presence-toggle").textContent = state.available ? S.away : S.available;
+    $("presence-toggle").textContent = state.available ? S.set_away : S.set_available;
     if (state.jour && $("presence-jour").tagName === "SELECT") { $("presence-jour").value = String(state.jour); }
     renderQueue($("queue"), state.queue);
     renderQueue($("overflow"), state.overflow);
@@ -91,7 +91,7 @@
     });
     var open = Object.keys(panels).filter(function (id) { return !panels[id].ended; }).length;
     $("no-chats").textContent = open ? "" : S.no_chats;
-    Object.keys(panels).forEach(function (id) { fillTools(panels[id]); });
+    Object.keys(panels).forEach(function (id) { updateTools(panels[id]); });
   }
 
   function openPanel(chat) {
@@ -102,8 +102,10 @@
     if (chat.note) { box.appendChild(el("p", {className: "notice"}, S.note + ": " + chat.note)); }
     p.herLine = el("p", {className: "meta", role: "status"}, chat.her_connected ? S.her_here : S.her_away);
     box.appendChild(p.herLine);
-    p.log = el("ol", {className: "chat-log", role: "log", "aria-live": "polite", "aria-label": chat.jour_name});
-    box.appendChild(p.log);
+    var logbox = el("div", {className: "chat-logbox", role: "log", "aria-live": "polite", "aria-label": chat.jour_name});
+    p.log = el("ol", {className: "chat-log"});
+    logbox.appendChild(p.log);
+    box.appendChild(logbox);
     p.typing = el("p", {className: "meta", "aria-live": "polite"});
     box.appendChild(p.typing);
     var form = el("form", {className: "chat-form"});
@@ -127,54 +129,74 @@
     p.box = box;
     $("chats").appendChild(box);
     panels[chat.id] = p;
+    buildTools(p);
     status(chat.jour_name);
     legAndResend(p);
     p.input.focus();
   }
 
-  function fillTools(p) {
-    if (p.ended || !state) { return; }
-    p.tools.textContent = "";
-    var n = p.id.slice(0, 6);
-    if (state.canned.length) {
-      var cannedSelect = el("select", {id: "canned-" + n, "aria-label": S.canned});
-      state.canned.forEach(function (r, i) { cannedSelect.appendChild(el("option", {value: String(i)}, r.title)); });
-      var insert = el("button", {type: "button", className: "secondary"}, S.insert);
-      insert.addEventListener("click", function () {
-        p.input.value = (p.input.value ? p.input.value + " " : "") + state.canned[Number(cannedSelect.value)].body;
-        p.input.focus();
-      });
-      p.tools.appendChild(cannedSelect);
-      p.tools.appendChild(insert);
+  /* A chat's tools are built once; a state update only refreshes the choices in them,
+     keeping what is selected and a note she is typing. */
+  function setOptions(select, groups, keep) {
+    var current = select.value;
+    select.textContent = "";
+    groups.forEach(function (g) {
+      if (!g.items.length) { return; }
+      var parent = g.label ? el("optgroup", {label: g.label}) : select;
+      g.items.forEach(function (item) { parent.appendChild(el("option", {value: item.value}, item.text)); });
+      if (parent !== select) { select.appendChild(parent); }
+    });
+    if (keep && current) {
+      var still = Array.prototype.some.call(select.options, function (o) { return o.value === current; });
+      if (still) { select.value = current; }
     }
+    return select.options.length > 0;
+  }
+  function updateTools(p) {
+    if (p.ended || !state || !p.toolset) { return; }
+    var t = p.toolset;
+    t.canned.hidden = t.insert.hidden = !setOptions(t.canned, [{items: state.canned.map(function (r, i) {
+      return {value: String(i), text: r.title};
+    })}], true);
+    var any = setOptions(t.target, [
+      {label: S.colleagues, items: state.colleagues.map(function (c) { return {value: "u" + c.id, text: c.name}; })},
+      {label: S.jourer, items: state.transfer_jourer.map(function (j) { return {value: "j" + j.id, text: j.name}; })}
+    ], true);
+    t.target.hidden = t.note.hidden = t.transfer.hidden = !any;
+  }
+  function buildTools(p) {
+    var t = {};
+    t.canned = el("select", {"aria-label": S.canned});
+    t.insert = el("button", {type: "button", className: "secondary"}, S.insert);
+    t.insert.addEventListener("click", function () {
+      var r = state.canned[Number(t.canned.value)];
+      if (!r) { return; }
+      p.input.value = (p.input.value ? p.input.value + " " : "") + r.body;
+      p.input.focus();
+    });
     var end = el("button", {type: "button", className: "danger"}, S.end);
     end.addEventListener("click", function () { if (window.confirm(S.confirm_end)) { send({t: "end", chat: p.id}); } });
-    p.tools.appendChild(end);
-    var target = el("select", {"aria-label": S.transfer_to});
-    var group = el("optgroup", {label: S.colleagues});
-    state.colleagues.forEach(function (c) { group.appendChild(el("option", {value: "u" + c.id}, c.name)); });
-    if (state.colleagues.length) { target.appendChild(group); }
-    var jourGroup = el("optgroup", {label: S.jourer});
-    state.transfer_jourer.forEach(function (j) { jourGroup.appendChild(el("option", {value: "j" + j.id}, j.name)); });
-    if (state.transfer_jourer.length) { target.appendChild(jourGroup); }
-    var note = el("input", {type: "text", maxlength: "500", "aria-label": S.note, placeholder: S.note});
-    var transfer = el("button", {type: "button", className: "secondary"}, S.transfer);
-    transfer.addEventListener("click", function () {
-      var value = target.value;
+    t.target = el("select", {"aria-label": S.transfer_to});
+    t.note = el("input", {type: "text", maxlength: "500", "aria-label": S.note, placeholder: S.note});
+    t.transfer = el("button", {type: "button", className: "secondary"}, S.transfer);
+    t.transfer.addEventListener("click", function () {
+      var value = t.target.value;
       if (!value) { return; }
-      var frame = {t: "transfer", chat: p.id, note: note.value};
+      var frame = {t: "transfer", chat: p.id, note: t.note.value};
       if (value[0] === "u") { frame.to_user = Number(value.slice(1)); } else { frame.to_jour = Number(value.slice(1)); }
       send(frame);
     });
-    if (target.options.length) { p.tools.appendChild(target); p.tools.appendChild(note); p.tools.appendChild(transfer); }
-    var minutes = el("select", {"aria-label": S.block});
-    [[15, "15 min"], [60, "1 h"], [1440, "24 h"]].forEach(function (o) { minutes.appendChild(el("option", {value: String(o[0])}, S.block + " " + o[1])); });
+    var minutes = el("select", {"aria-label": S.block_for});
+    [[15, fmt(S.minutes, {minutes: 15})], [60, fmt(S.hours, {hours: 1})], [1440, fmt(S.hours, {hours: 24})]].forEach(function (o) {
+      minutes.appendChild(el("option", {value: String(o[0])}, o[1]));
+    });
     var block = el("button", {type: "button", className: "secondary"}, S.block);
     block.addEventListener("click", function () {
       if (window.confirm(S.confirm_block)) { send({t: "block", chat: p.id, minutes: Number(minutes.value)}); }
     });
-    p.tools.appendChild(minutes);
-    p.tools.appendChild(block);
+    [t.canned, t.insert, end, t.target, t.note, t.transfer, minutes, block].forEach(function (node) { p.tools.appendChild(node); });
+    p.toolset = t;
+    updateTools(p);
   }
 
   function addLine(p, who, text, pending) {
@@ -183,7 +205,7 @@
     item.appendChild(el("span", {}, text));
     if (pending) { item.appendChild(el("span", {className: "pending meta"}, " " + S.sending)); }
     p.log.appendChild(item);
-    p.log.scrollTop = p.log.scrollHeight;
+    p.log.parentNode.scrollTop = p.log.parentNode.scrollHeight;
     return item;
   }
   function sendMessage(p) {
@@ -215,7 +237,7 @@
       p.tools.appendChild(el("a", {href: recordUrls[String(p.jour)], className: "button", target: "_blank", rel: "noopener"}, S.record));
     }
     var close = el("button", {type: "button", className: "secondary"}, "×");
-    close.setAttribute("aria-label", "Close");
+    close.setAttribute("aria-label", S.close);
     close.addEventListener("click", function () { p.box.remove(); delete panels[p.id]; });
     p.tools.appendChild(close);
   }
