@@ -39,7 +39,7 @@ CONSOLE_FRAMES = frozenset(
 RELAYED = frozenset({"msg", "ack", "leg", "typing"})
 QUEUE_TICK_SECONDS = 15
 # Queue changes come in bursts; a console fetches its state once per burst.
-REFRESH_AFTER_SECONDS = 0.2
+REFRESH_AFTER_SECONDS = 0.5
 
 
 def relayed_frame(frame: Frame) -> dict[str, Any]:
@@ -100,6 +100,8 @@ class HelpSeekerConsumer(_Base):
         self.typing_bucket = TokenBucket(rate=0.5, burst=3)
         self.control_bucket = TokenBucket(rate=0.2, burst=5)
         self.tick: asyncio.Task[None] | None = None
+        # Answered: the waiting tick has nothing to do (and no database work to queue).
+        self.answered = False
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -171,6 +173,7 @@ class HelpSeekerConsumer(_Base):
         # process in between)? The event is gone, so ask now that she listens.
         progress = await database_sync_to_async(selectors.chat_progress)(chat_id=ticket.chat_id)
         if progress is not None and progress[0] == ChatStatus.ACTIVE:
+            self.answered = True
             await self.send_frame({"t": "assigned", "jour": progress[1], "leg": progress[2]})
             await events.presence(chat_id=ticket.chat_id, side=self.side, here=True, sender=self.channel_name)
         else:
@@ -207,6 +210,7 @@ class HelpSeekerConsumer(_Base):
             payload["key"] = key
         await self.send_frame(payload)
         await events.presence(chat_id=chat.id, side=self.side, here=True, sender=self.channel_name)
+        self.answered = chat.status == ChatStatus.ACTIVE
         if chat.status == ChatStatus.WAITING:
             await self._send_position()
 
@@ -237,6 +241,8 @@ class HelpSeekerConsumer(_Base):
         with contextlib.suppress(asyncio.CancelledError):
             while True:
                 await asyncio.sleep(QUEUE_TICK_SECONDS)
+                if self.answered:
+                    continue
                 try:
                     await database_sync_to_async(services.chat_dispatch_if_due)()
                     await self._send_position()
@@ -254,9 +260,11 @@ class HelpSeekerConsumer(_Base):
             await self.send_frame({"t": "peer", "here": event["here"]})
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
+        self.answered = True
         await self.send_frame({"t": "assigned", "jour": event["jour"], "leg": event["leg"]})
 
     async def chat_requeued(self, event: dict[str, Any]) -> None:
+        self.answered = False
         await self.send_frame({"t": "requeued", "jour": event["jour"]})
         await self._send_position()
 
@@ -285,6 +293,7 @@ class ConsoleConsumer(_Base):
         self.user: User | None = None
         self.chats: set[str] = set()
         self.refresh_pending = False
+        self.tasks: set[asyncio.Task[None]] = set()
         user = self.scope.get("user")
         if user is None or not await database_sync_to_async(self._may_enter)(user):
             await self.close(code=4403)
@@ -317,6 +326,8 @@ class ConsoleConsumer(_Base):
         return bool(selectors.console_jourer(user=user))
 
     async def disconnect(self, code: int) -> None:
+        for task in list(getattr(self, "tasks", ())):
+            task.cancel()
         if self.user is None:
             return
         for chat_id in list(self.chats):
@@ -338,7 +349,8 @@ class ConsoleConsumer(_Base):
                 chat_id=chat_id, frame=relayed_frame(frame), side=self.side, sender=self.channel_name
             )
         elif frame.t == "ping":
-            await database_sync_to_async(services.presence_heartbeat)(user=user)
+            # The heartbeat is written in the background: her chats' frames never wait on it.
+            self._background(database_sync_to_async(services.presence_heartbeat)(user=user), "heartbeat")
             await self.send_frame({"t": "pong"})
         elif frame.t == "state":
             await self._send_state()
@@ -415,23 +427,37 @@ class ConsoleConsumer(_Base):
 
     async def agent_chat_added(self, event: dict[str, Any]) -> None:
         await self._join(event["chat"])
-        await self._send_state()
+        await self.send_frame({"t": "chat", "chat": event["chat"], **event["row"]})
+        # Her own consoles get their state now (beside the frames, not before them).
+        self._background(self._send_state(), "state")
 
     async def agent_chat_removed(self, event: dict[str, Any]) -> None:
         await self._drop(event["chat"])
         await self.send_frame({"t": "removed", "chat": event["chat"], "reason": event["reason"]})
-        await self._send_state()
+        self._background(self._send_state(), "state")
 
     async def console_refresh(self, event: dict[str, Any]) -> None:
         """Queues changed: send the state again, at most a few times a second."""
         if not self.refresh_pending:
             self.refresh_pending = True
-            self.refresh_task = asyncio.create_task(self._refresh_soon())
+            self._background(self._refresh_soon(), "refresh")
 
     async def _refresh_soon(self) -> None:
         await asyncio.sleep(REFRESH_AFTER_SECONDS)
         self.refresh_pending = False
-        try:
-            await self._send_state()
-        except Exception:
-            logger.exception("console refresh failed")
+        await self._send_state()
+
+    def _background(self, work: Any, what: str) -> None:
+        """Run work beside the socket's frames; failures are logged, never the frames."""
+
+        async def run() -> None:
+            try:
+                await work
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("console %s failed", what)
+
+        task = asyncio.create_task(run())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)

@@ -60,9 +60,13 @@ async def presence(*, chat_id: str, side: str, here: bool, sender: str) -> None:
         )
 
 
-def chat_assigned_on_commit(*, chat_id: str, user_id: int, jour_name: str, leg: int) -> None:
+def chat_assigned_on_commit(
+    *, chat_id: str, user_id: int, jour_name: str, leg: int, console_row: dict[str, Any]
+) -> None:
+    """Her page learns who answers; the jourkvinna's consoles get the chat's row at once
+    (so a panel opens before her first frame arrives, without a database round trip)."""
     _on_commit(chat_group(chat_id), {"type": "chat.assigned", "jour": jour_name, "leg": leg})
-    _on_commit(agent_group(user_id), {"type": "agent.chat_added", "chat": chat_id})
+    _on_commit(agent_group(user_id), {"type": "agent.chat_added", "chat": chat_id, "row": console_row})
 
 
 def chat_released_on_commit(*, chat_id: str, user_id: int, reason: str) -> None:

@@ -423,6 +423,9 @@ def _assign(*, chat_id: str, user_id: int, jour_id: int, now: datetime, transfer
     if chat is None or (chat.status != ChatStatus.WAITING and not transfer):
         return False
     jour = Jour.objects.get(id=jour_id)
+    chosen = (
+        Jour.objects.filter(id=chat.jour_id).values_list("name", flat=True).first() if chat.jour_id else ""
+    )
     chat.status = ChatStatus.ACTIVE
     chat.agent_id = user_id
     chat.agent_jour = jour
@@ -431,7 +434,20 @@ def _assign(*, chat_id: str, user_id: int, jour_id: int, now: datetime, transfer
     chat.staff_leg += 1
     chat.save(update_fields=["status", "agent", "agent_jour", "assigned_at", "staff_leg"])
     AgentPresence.objects.filter(user_id=user_id).update(idle_since=now)
-    events.chat_assigned_on_commit(chat_id=chat.id, user_id=user_id, jour_name=jour.name, leg=chat.staff_leg)
+    events.chat_assigned_on_commit(
+        chat_id=chat.id,
+        user_id=user_id,
+        jour_name=jour.name,
+        leg=chat.staff_leg,
+        console_row=selectors.ConsoleChat(
+            id=chat.id,
+            jour_name=jour.name,
+            chosen_jour_name=chosen or "",
+            note=chat.note,
+            her_connected=chat.her_connected,
+            leg=chat.staff_leg,
+        ).__dict__,
+    )
     events.queues_changed_on_commit()
     return True
 

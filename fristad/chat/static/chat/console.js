@@ -246,6 +246,10 @@
     var p = frame.chat ? panels[frame.chat] : null;
     switch (frame.t) {
       case "state": renderState(frame); break;
+      case "chat":
+        // A chat just given to her: open its panel at once (the full state follows).
+        if (!panels[frame.id] && state) { openPanel(frame); $("no-chats").textContent = ""; }
+        break;
       case "removed": if (p) { endPanel(p, frame.reason); } break;
       case "peer":
         if (!p) { break; }
