@@ -39,7 +39,7 @@ CONSOLE_FRAMES = frozenset(
 RELAYED = frozenset({"msg", "ack", "leg", "typing"})
 QUEUE_TICK_SECONDS = 15
 # Queue changes come in bursts; a console fetches its state once per burst.
-REFRESH_AFTER_SECONDS = 0.5
+REFRESH_AFTER_SECONDS = 1.0
 
 
 def relayed_frame(frame: Frame) -> dict[str, Any]:
@@ -293,6 +293,7 @@ class ConsoleConsumer(_Base):
         self.user: User | None = None
         self.chats: set[str] = set()
         self.refresh_pending = False
+        self.view: str | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         user = self.scope.get("user")
         if user is None or not await database_sync_to_async(self._may_enter)(user):
@@ -398,9 +399,9 @@ class ConsoleConsumer(_Base):
             self.chats.discard(chat_id)
             await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
 
-    async def _send_state(self) -> None:
+    async def _send_state(self, view: str | None = None) -> None:
         assert self.user is not None
-        state = await database_sync_to_async(selectors.console_state)(user=self.user)
+        state = await database_sync_to_async(selectors.console_state)(user=self.user, view=view)
         await self.send_frame({"t": "state", **state})
 
     # --- Events from the channel layer ---
@@ -438,6 +439,7 @@ class ConsoleConsumer(_Base):
 
     async def console_refresh(self, event: dict[str, Any]) -> None:
         """Queues changed: send the state again, at most a few times a second."""
+        self.view = event.get("view")
         if not self.refresh_pending:
             self.refresh_pending = True
             self._background(self._refresh_soon(), "refresh")
@@ -445,7 +447,7 @@ class ConsoleConsumer(_Base):
     async def _refresh_soon(self) -> None:
         await asyncio.sleep(REFRESH_AFTER_SECONDS)
         self.refresh_pending = False
-        await self._send_state()
+        await self._send_state(view=self.view)
 
     def _background(self, work: Any, what: str) -> None:
         """Run work beside the socket's frames; failures are logged, never the frames."""

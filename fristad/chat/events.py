@@ -12,6 +12,7 @@ Group names:
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -87,7 +88,8 @@ def queue_position_on_commit(*, chat_id: str, position: int, wait_seconds: int |
 
 
 def queues_changed_on_commit() -> None:
-    _on_commit(CONSOLES, {"type": "console.refresh"})
+    """Every console fetches the queues again; ``view`` lets them share that work."""
+    _on_commit(CONSOLES, {"type": "console.refresh", "view": secrets.token_hex(8)})
 
 
 def agent_changed_on_commit(*, user_id: int) -> None:

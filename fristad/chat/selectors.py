@@ -216,8 +216,29 @@ def console_chat_ids(*, user: User) -> set[str]:
     return set(Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).values_list("id", flat=True))
 
 
-def console_state(*, user: User) -> dict[str, Any]:
-    """Everything her console shows, as plain data for the socket. No message text exists."""
+_shared_view: tuple[str, router.Snapshot, dict[str, tuple[int, int | None]]] | None = None
+
+
+def _queue_view(view: str | None, now: datetime) -> tuple[router.Snapshot, dict[str, tuple[int, int | None]]]:
+    """The queue and its estimates, computed once per queue change for every console of
+    this process (``view`` names the change; None: compute afresh)."""
+    global _shared_view
+    found = _shared_view
+    if view is not None and found is not None and found[0] == view:
+        return found[1], found[2]
+    snapshot = routing_snapshot(now)
+    estimates = queue_estimates(snapshot)
+    if view is not None:
+        _shared_view = (view, snapshot, estimates)
+    return snapshot, estimates
+
+
+def console_state(*, user: User, view: str | None = None) -> dict[str, Any]:
+    """Everything her console shows, as plain data for the socket. No message text exists.
+
+    ``view``: the queue change this state answers; consoles answering the same change
+    share one computation of the queue.
+    """
     now = timezone.now()
     jourer = console_jourer(user=user)
     presence = AgentPresence.objects.filter(user=user).first()
@@ -243,8 +264,7 @@ def console_state(*, user: User) -> dict[str, Any]:
         ).__dict__
         for c in Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).order_by("assigned_at")
     ]
-    snapshot = routing_snapshot(now)
-    estimates = queue_estimates(snapshot)
+    snapshot, estimates = _queue_view(view, now)
     answers_overflow = True
     if jour_id is not None:
         found = (
