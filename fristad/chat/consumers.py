@@ -241,10 +241,19 @@ class HelpSeekerConsumer(_Base):
         with contextlib.suppress(asyncio.CancelledError):
             while True:
                 await asyncio.sleep(QUEUE_TICK_SECONDS)
-                if self.answered:
+                if self.answered or self.chat_id is None:
                     continue
                 try:
                     await database_sync_to_async(services.chat_dispatch_if_due)()
+                    progress = await database_sync_to_async(selectors.chat_progress)(chat_id=self.chat_id)
+                    if progress is not None and progress[0] == ChatStatus.ACTIVE:
+                        # Answered, but the event did not reach this socket: say so now.
+                        self.answered = True
+                        await self.send_frame({"t": "assigned", "jour": progress[1], "leg": progress[2]})
+                        await events.presence(
+                            chat_id=self.chat_id, side=self.side, here=True, sender=self.channel_name
+                        )
+                        continue
                     await self._send_position()
                 except Exception:
                     logger.exception("chat queue tick failed")
@@ -430,12 +439,12 @@ class ConsoleConsumer(_Base):
         await self._join(event["chat"])
         await self.send_frame({"t": "chat", "chat": event["chat"], **event["row"]})
         # Her own consoles get their state now (beside the frames, not before them).
-        self._background(self._send_state(), "state")
+        self._background(self._send_state(view=self.view), "state")
 
     async def agent_chat_removed(self, event: dict[str, Any]) -> None:
         await self._drop(event["chat"])
         await self.send_frame({"t": "removed", "chat": event["chat"], "reason": event["reason"]})
-        self._background(self._send_state(), "state")
+        self._background(self._send_state(view=self.view), "state")
 
     async def console_refresh(self, event: dict[str, Any]) -> None:
         """Queues changed: send the state again, at most a few times a second."""
