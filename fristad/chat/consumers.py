@@ -303,6 +303,9 @@ class ConsoleConsumer(_Base):
         self.chats: set[str] = set()
         self.refresh_pending = False
         self.view: str | None = None
+        self.full_refresh = False
+        self.state_jour: int | None = None
+        self.answers_overflow = True
         self.tasks: set[asyncio.Task[None]] = set()
         user = self.scope.get("user")
         if user is None or not await database_sync_to_async(self._may_enter)(user):
@@ -411,6 +414,7 @@ class ConsoleConsumer(_Base):
     async def _send_state(self, view: str | None = None) -> None:
         assert self.user is not None
         state = await database_sync_to_async(selectors.console_state)(user=self.user, view=view)
+        self.state_jour, self.answers_overflow = state["jour"], state["answers_overflow"]
         await self.send_frame({"t": "state", **state})
 
     # --- Events from the channel layer ---
@@ -449,6 +453,7 @@ class ConsoleConsumer(_Base):
     async def console_refresh(self, event: dict[str, Any]) -> None:
         """Queues changed: send the state again, at most a few times a second."""
         self.view = event.get("view")
+        self.full_refresh = self.full_refresh or bool(event.get("full", True))
         if not self.refresh_pending:
             self.refresh_pending = True
             self._background(self._refresh_soon(), "refresh")
@@ -456,7 +461,17 @@ class ConsoleConsumer(_Base):
     async def _refresh_soon(self) -> None:
         await asyncio.sleep(REFRESH_AFTER_SECONDS)
         self.refresh_pending = False
-        await self._send_state(view=self.view)
+        if self.full_refresh or self.state_jour is None:
+            self.full_refresh = False
+            await self._send_state(view=self.view)
+            return
+        # Only the queues moved: no query of her own, the view is shared.
+        queue, overflow = await database_sync_to_async(selectors.console_queues)(
+            jour_id=self.state_jour, view=self.view
+        )
+        await self.send_frame(
+            {"t": "queue", "queue": queue, "overflow": overflow if self.answers_overflow else []}
+        )
 
     def _background(self, work: Any, what: str) -> None:
         """Run work beside the socket's frames; failures are logged, never the frames."""

@@ -89,7 +89,12 @@ def queue_position_on_commit(*, chat_id: str, position: int, wait_seconds: int |
 
 def queues_changed_on_commit() -> None:
     """Every console fetches the queues again; ``view`` lets them share that work."""
-    _on_commit(CONSOLES, {"type": "console.refresh", "view": secrets.token_hex(8)})
+    _on_commit(CONSOLES, {"type": "console.refresh", "view": secrets.token_hex(8), "full": False})
+
+
+def consoles_changed_on_commit() -> None:
+    """Presence, colleagues or canned responses changed: every console fetches its whole state."""
+    _on_commit(CONSOLES, {"type": "console.refresh", "view": secrets.token_hex(8), "full": True})
 
 
 def agent_changed_on_commit(*, user_id: int) -> None:

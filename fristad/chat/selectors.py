@@ -216,21 +216,48 @@ def console_chat_ids(*, user: User) -> set[str]:
     return set(Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).values_list("id", flat=True))
 
 
-_shared_view: tuple[str, router.Snapshot, dict[str, tuple[int, int | None]]] | None = None
+QueueView = tuple[router.Snapshot, dict[str, tuple[int, int | None]], dict[int, str]]
+_shared_view: tuple[str, QueueView] | None = None
 
 
-def _queue_view(view: str | None, now: datetime) -> tuple[router.Snapshot, dict[str, tuple[int, int | None]]]:
+def _queue_view(view: str | None, now: datetime) -> QueueView:
     """The queue and its estimates, computed once per queue change for every console of
     this process (``view`` names the change; None: compute afresh)."""
     global _shared_view
     found = _shared_view
     if view is not None and found is not None and found[0] == view:
-        return found[1], found[2]
+        return found[1]
     snapshot = routing_snapshot(now)
-    estimates = queue_estimates(snapshot)
+    computed = (
+        snapshot,
+        queue_estimates(snapshot),
+        dict(Jour.objects.filter(is_active=True).values_list("id", "name")),
+    )
     if view is not None:
-        _shared_view = (view, snapshot, estimates)
-    return snapshot, estimates
+        _shared_view = (view, computed)
+    return computed
+
+
+def console_queues(
+    *, jour_id: int | None, view: str | None, now: datetime | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Her jour's queue and the network's overflow queue, from the shared queue view:
+    no query of its own when the view is already computed (waiting times, places; no text)."""
+    now = now or timezone.now()
+    snapshot, estimates, names = _queue_view(view, now)
+    own_queue, overflow_queue = [], []
+    for chat in router.queue_order(snapshot.waiting):
+        row = {
+            "id": chat.id,
+            "waited": int(router.waited_seconds(chat, now)),
+            "jour": names.get(chat.jour_id or 0, ""),
+            "position": estimates.get(chat.id, (0, None))[0],
+        }
+        if jour_id is not None and chat.jour_id == jour_id:
+            own_queue.append(row)
+        elif router.in_overflow(chat, now):
+            overflow_queue.append(row)
+    return own_queue, overflow_queue
 
 
 def console_state(*, user: User, view: str | None = None) -> dict[str, Any]:
@@ -264,25 +291,13 @@ def console_state(*, user: User, view: str | None = None) -> dict[str, Any]:
         ).__dict__
         for c in Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).order_by("assigned_at")
     ]
-    snapshot, estimates = _queue_view(view, now)
     answers_overflow = True
     if jour_id is not None:
         found = (
             ChatSettings.objects.filter(jour_id=jour_id).values_list("answers_overflow", flat=True).first()
         )
         answers_overflow = True if found is None else bool(found)
-    own_queue, overflow_queue = [], []
-    for chat in router.queue_order(snapshot.waiting):
-        row = {
-            "id": chat.id,
-            "waited": int(router.waited_seconds(chat, now)),
-            "jour": names.get(chat.jour_id or 0, ""),
-            "position": estimates.get(chat.id, (0, None))[0],
-        }
-        if jour_id is not None and chat.jour_id == jour_id:
-            own_queue.append(row)
-        elif router.in_overflow(chat, now):
-            overflow_queue.append(row)
+    own_queue, overflow_queue = console_queues(jour_id=jour_id, view=view, now=now)
     colleagues = [
         {"id": p.user_id, "name": str(p.user)}
         for p in AgentPresence.objects.filter(
@@ -301,6 +316,7 @@ def console_state(*, user: User, view: str | None = None) -> dict[str, Any]:
         "chats": mine,
         "queue": own_queue,
         "overflow": overflow_queue if answers_overflow else [],
+        "answers_overflow": answers_overflow,
         "colleagues": colleagues,
         "transfer_jourer": [
             {"id": j.id, "name": j.name}

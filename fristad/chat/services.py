@@ -250,8 +250,7 @@ def presence_set(*, user: User, jour_id: int, available: bool) -> AgentPresence:
         if becoming:
             presence.idle_since = now
         presence.save()
-        events.queues_changed_on_commit()
-        events.agent_changed_on_commit(user_id=user.pk)
+        events.consoles_changed_on_commit()
     chat_dispatch()
     return presence
 
@@ -390,7 +389,7 @@ def canned_response_save(
         response.title, response.body = title[:80], body[:2000]
         response.full_clean()
         response.save()
-        events.agent_changed_on_commit(user_id=user.pk)
+        events.consoles_changed_on_commit()
         return response
 
 

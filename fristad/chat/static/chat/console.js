@@ -246,6 +246,13 @@
     var p = frame.chat ? panels[frame.chat] : null;
     switch (frame.t) {
       case "state": renderState(frame); break;
+      case "queue":
+        // Only the queues moved.
+        if (!state) { break; }
+        state.queue = frame.queue; state.overflow = frame.overflow;
+        renderQueue($("queue"), state.queue);
+        renderQueue($("overflow"), state.overflow);
+        break;
       case "chat":
         // A chat just given to her: open its panel at once (the full state follows).
         if (!panels[frame.id] && state) { openPanel(frame); $("no-chats").textContent = ""; }
