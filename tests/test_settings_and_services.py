@@ -42,7 +42,7 @@ def test_embedded_default_is_sqlite_and_in_memory_layer(tmp_path: object) -> Non
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     engine, layer, key_length = json.loads(out.stdout.strip().splitlines()[-1])
     assert engine == "django.db.backends.sqlite3"
-    assert layer == "channels.layers.InMemoryChannelLayer"
+    assert layer == "fristad.web.layers.InMemoryChannelLayer"
     assert key_length >= 50
     # The generated key is kept in the untracked var dir, and reused.
     key_file = os.path.join(str(tmp_path), "secret_key")
