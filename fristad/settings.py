@@ -132,12 +132,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Events a socket may have waiting before the layer drops more (the default, 100, is
 # reached by a console holding ten busy chats while the queues change around it).
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
+REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=2000)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py allows 100 connections per pool unless told: a thousand chats
+                # need more at once (each socket's group_add/send borrows one).
+                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
                 "prefix": env.str("CHANNEL_PREFIX", default="fristad"),
                 "capacity": CHANNEL_CAPACITY,
             },
@@ -158,6 +161,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CHANNEL_PREFIX", default="fristad"),
+            "OPTIONS": {"max_connections": REDIS_MAX_CONNECTIONS},
         }
     }
 else:
