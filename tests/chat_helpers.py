@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from asgiref.testing import ApplicationCommunicator
+from channels.layers import channel_layers
 from django.test import Client
 
 from fristad.asgi import application
@@ -18,7 +19,12 @@ ORIGIN = (b"origin", b"http://testserver")
 
 
 def run(scenario: Callable[[], Awaitable[T]]) -> T:
-    """Run an async scenario on a fresh event loop in its own thread (no loop is left behind)."""
+    """Run an async scenario on a fresh event loop in its own thread (no loop is left behind).
+
+    Each scenario gets a fresh channel layer too: channels-redis binds its locks to the
+    event loop that first used them, and a server has one loop, but each test has its own.
+    """
+    channel_layers.backends.clear()
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(lambda: asyncio.run(scenario())).result()  # type: ignore[arg-type]
 
