@@ -1,26 +1,34 @@
 """Benchmark of the anonymous chat's relay against a real uvicorn server on loopback.
 
 N concurrent chats, each with her client (``/ws/chatt/``) and a jourkvinna's console
-(``/ws/personal/chatt/``, several chats per console), exchange ``msg`` frames at a set
-rate per side; every received message is acknowledged, as the pages do. It reports
-delivery latency (p50/p95/p99, from the sender's ``send`` to the receiver's frame, one
-clock since all clients share this process), delivered messages per second, lost
-messages (sent minus received after a drain) and the setup time of the N chats
-(connect, queue, assignment). The same clients then run against a bare websocket
-relay (bench/bare_relay.py: no Django, no channel layer, no database) for the ratio.
+(``/ws/personal/chatt/``, ``--capacity`` chats per console), exchange ``msg`` frames at a
+set rate per side (Poisson or evenly spaced); every received message is acknowledged, as
+the pages do, and consoles send their heartbeat every 20 s. It reports delivery latency
+(p50/p95/p99, from the sender's ``send`` to the receiver's frame: one clock, since all
+clients share this process), delivered messages per second, lost messages (sent minus
+received after a drain), and the setup time of the N chats. The same clients then run
+against a bare websocket relay (bench/bare_relay.py: no Django, no channel layer, no
+database) for the ratio.
 
 A throw-away database (SQLite in a temp dir, or a fresh PostgreSQL database created
 next to ``--database-url`` and dropped afterwards) gets one jour that chats and enough
 jourkvinnor (each with a TOTP factor, the pledge signed and a session) to hold the chats.
+Consoles connect and say they are available, then her clients connect and ``start``,
+``--batch`` at a time; after each batch the bench waits until the server has caught up
+(a heartbeat answered within 100 ms, no console state for 0.5 s). ``--burst`` starts
+them without that pause. Before measuring, every chat relays one ``typing`` frame.
 
     .venv/bin/python bench/chat_relay.py [--chats 1000] [--rate 0.2] [--seconds 30]
         [--layer memory|redis] [--processes 1|2] [--database-url postgres://...]
-        [--baseline-only | --no-baseline] [--profile]
+        [--baseline-only | --no-baseline] [--profile setup|measure]
 
 With ``--layer redis --processes 2`` her clients talk to one uvicorn process and the
-consoles to another, so every message crosses Redis between processes. ``--profile``
-samples the server's threads (a poor man's py-spy) during the measuring window and
-prints where they spend their time, as file:function.
+consoles to another, so every message crosses Redis between processes. The server runs
+as ``uvicorn.main`` under a small wrapper (``SERVER`` below) that counts the channel
+layer's silent drops; ``--plain`` runs the ``uvicorn`` command itself instead.
+``--profile`` runs cProfile on the server's event loop and samples its other threads (a
+poor man's py-spy) during the setup or the measuring window, and prints where the time
+goes, as file:line:function.
 """
 
 from __future__ import annotations
@@ -61,13 +69,18 @@ CONSOLE_FRAMES_PER_SECOND = 5.0
 HEARTBEAT_SECONDS = 20.0
 GOAL_P99_MS = 50.0
 
-# Runs a uvicorn server (``uvicorn.main``, as the ``uvicorn`` command does) with two
+# Runs a uvicorn server (``uvicorn.main``, as the ``uvicorn`` command does) with three
 # instruments. The channel layer's silent drops are counted: a full in-memory channel
 # (``ChannelFull``, which ``group_send`` swallows), an in-memory message older than the
 # expiry (the layer then removes that channel from all its groups), a channels_redis
-# receive buffer dropping its oldest message; SIGUSR2 appends the counts so far to
-# ``<out>.drops``. And a sampling profiler of every thread: SIGUSR1 starts and stops it;
-# stopping writes ``<out>.profile``. Argument 1 is ``<out>``, the rest go to uvicorn.
+# receive buffer dropping its oldest message, a channels_redis group_send skipping a
+# channel over capacity (logged at INFO only). The garbage collector's pauses are timed
+# (wall and CPU time; those of 5 ms or more with their start on the shared monotonic
+# clock). With BENCH_GC_FREEZE=1 the first SIGUSR2 also runs gc.collect(); gc.freeze().
+# SIGUSR2 appends the drop counts so far and the pauses since the last SIGUSR2 to
+# ``<out>.drops``. And profilers: cProfile on the event loop's thread, a sampler on the
+# others (the database thread); SIGUSR1 starts and stops them, stopping writes
+# ``<out>.profile``. Argument 1 is ``<out>``, the rest go to uvicorn.
 SERVER = r"""
 import collections, json, signal, sys, threading, time
 out = sys.argv[1]
@@ -88,6 +101,15 @@ def evict(self, channel):
     drops["in-memory message expired: its channel removed from all groups"] += 1
     return _evict(self, channel)
 InMemoryChannelLayer._remove_from_groups = evict
+import logging
+class OverCapacity(logging.Handler):
+    def emit(self, record):
+        if "over capacity" in record.msg:
+            drops["redis group_send: channel over capacity, message dropped"] += record.args[0]
+redis_log = logging.getLogger("channels_redis.core")
+redis_log.setLevel(logging.INFO)
+redis_log.addHandler(OverCapacity())
+redis_log.propagate = False
 try:
     from channels_redis.core import BoundedQueue
     _put = BoundedQueue.put_nowait
@@ -98,9 +120,37 @@ try:
     BoundedQueue.put_nowait = put_nowait
 except ImportError:
     pass
+import gc
+import os
+pauses = collections.defaultdict(list)
+long_pauses = []
+gc_started = [0.0, 0.0]
+def gc_watch(phase, info):
+    if phase == "start":
+        gc_started[:] = [time.perf_counter(), time.thread_time()]
+    else:
+        ms = (time.perf_counter() - gc_started[0]) * 1000
+        cpu = (time.thread_time() - gc_started[1]) * 1000
+        pauses[info["generation"]].append((ms, cpu, info["collected"]))
+        if ms >= 5:
+            long_pauses.append((gc_started[0], ms, info["generation"], cpu))
+gc.callbacks.append(gc_watch)
+freeze = [os.environ.get("BENCH_GC_FREEZE") == "1"]
 def snapshot(signum, frame):
+    if freeze[0]:
+        freeze[0] = False
+        gc.collect()
+        gc.freeze()
+    collections_ = {
+        str(g): [len(p), sum(x[0] for x in p), max(x[0] for x in p),
+                 sum(x[1] for x in p), sum(x[2] for x in p)]
+        for g, p in pauses.items() if p
+    }
+    line = json.dumps({"drops": drops, "gc": collections_, "long": long_pauses})
+    pauses.clear()
+    long_pauses.clear()
     with open(out + ".drops", "a") as f:
-        f.write(json.dumps(drops) + "\n")
+        f.write(line + "\n")
 signal.signal(signal.SIGUSR2, snapshot)
 
 main_ident = threading.get_ident()
@@ -118,7 +168,7 @@ def sample():
         on.wait()
         names = {t.ident: t.name for t in threading.enumerate()}
         for ident, frame in sys._current_frames().items():
-            if ident == me:
+            if ident in (me, main_ident):
                 continue
             who = kind(ident, names)
             samples[who] += 1
@@ -136,11 +186,13 @@ def sample():
                     seen.add(key)
                 frame = frame.f_back
         time.sleep(0.002)
+import cProfile, io, pstats
+loop_profile = [None]
 def dump():
     time.sleep(0.05)
     with open(out + ".profile", "w") as f:
         for who, n in samples.most_common():
-            f.write(f"== {who}: {n} samples\n-- self\n")
+            f.write(f"== {who} (sampled): {n} samples\n-- self\n")
             for (w, where), k in own.most_common():
                 if w == who and k / n >= 0.005:
                     f.write(f"{100 * k / n:6.1f}%  {where}\n")
@@ -148,11 +200,25 @@ def dump():
             for (w, where), k in total.most_common():
                 if w == who and k / n >= 0.03:
                     f.write(f"{100 * k / n:6.1f}%  {where}\n")
+        text = io.StringIO()
+        stats = pstats.Stats(loop_profile[0], stream=text)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(40)
+        lines = [line for line in text.getvalue().splitlines() if line.strip()]
+        lines = [line.replace("/work/main/.venv/lib/python3.11/site-packages/", "") for line in lines]
+        lines = [line.replace("/root/.pyenv/versions/3.11.7/lib/python3.11/", "") for line in lines]
+        f.write("== event loop (cProfile, seconds)\n" + "\n".join(lines) + "\n")
 def toggle(signum, frame):
     if on.is_set():
         on.clear()
+        loop_profile[0].disable()
         threading.Thread(target=dump).start()
     else:
+        own.clear()
+        total.clear()
+        samples.clear()
+        loop_profile[0] = cProfile.Profile()
+        loop_profile[0].enable()
         on.set()
 signal.signal(signal.SIGUSR1, toggle)
 threading.Thread(target=sample, daemon=True).start()
@@ -342,9 +408,13 @@ class Outcome:
     relaying: int
     loop_lag: list[float]
     gc_pauses: list[float]
+    drain_seconds: float
+    timeline: list[tuple[float, float]]
     server_errors: int = 0
     drops_setup: Counter[str] = field(default_factory=Counter)
     drops_measure: Counter[str] = field(default_factory=Counter)
+    server_gc: list[dict[str, list[float]]] = field(default_factory=list)
+    server_gc_long: list[tuple[float, float, int, float]] = field(default_factory=list)
 
     @property
     def latencies(self) -> list[float]:
@@ -395,6 +465,7 @@ class Load:
         self.last_state = time.perf_counter()
         self.tasks: list[asyncio.Task[None]] = []
         self.loop_lag: list[float] = []
+        self.timeline: list[tuple[float, float]] = []
         self.gc_pauses: list[float] = []
         self.gc_started = 0.0
         self.pad = "x" * max(0, args.body_bytes - 20)
@@ -423,7 +494,9 @@ class Load:
         stamp, phase, _ = body.split(" ", 2)
         if phase == "1":
             d.received_measured += 1
-            d.latencies.append((now - float(stamp)) * 1000)
+            latency = (now - float(stamp)) * 1000
+            d.latencies.append(latency)
+            self.timeline.append((now, latency))
 
     def _note(self, frame: dict[str, Any]) -> None:
         t = frame.get("t", "?")
@@ -431,6 +504,12 @@ class Load:
             self.errors[f"{t} {frame.get('code')}"] += 1
         else:
             self.frames[t] += 1
+
+    def console_knows(self, console: Console, chat: str) -> None:
+        self.console_by_chat[chat] = console
+        her = self.her_by_chat.get(chat)
+        if her is not None:
+            her.ready.set()
 
     async def her_reader(self, her: Her) -> None:
         assert her.ws is not None
@@ -492,10 +571,11 @@ class Load:
                         console.available.set()
                     console.chats = {c["id"] for c in frame.get("chats", [])}
                     for chat in console.chats:
-                        self.console_by_chat[chat] = console
-                        her = self.her_by_chat.get(chat)
-                        if her is not None:
-                            her.ready.set()
+                        self.console_knows(console, chat)
+                elif t == "chat":
+                    # A new chat's row, sent with the assignment.
+                    console.chats.add(str(frame.get("chat")))
+                    self.console_knows(console, str(frame.get("chat")))
         except ConnectionClosed:
             if self.sending or self.phase < 2:
                 self.errors["console socket closed"] += 1
@@ -545,35 +625,49 @@ class Load:
 
     # Setup
 
-    async def open_console(self, console: Console, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            console.ws = await connect(
-                self.console_url,
-                origin=self.origin(self.console_url),
-                additional_headers={"Cookie": f"sessionid={console.session}"},
-                open_timeout=60,
-                max_size=65536,
+    async def connect_console(self, console: Console) -> None:
+        console.ws = await connect(
+            self.console_url,
+            origin=self.origin(self.console_url),
+            additional_headers={"Cookie": f"sessionid={console.session}"},
+            open_timeout=60,
+            max_size=65536,
+        )
+        self.tasks.append(asyncio.create_task(self.console_reader(console)))
+        await asyncio.wait_for(console.first_state.wait(), 120)
+
+    async def present_console(self, console: Console) -> None:
+        assert console.ws is not None
+        await console.ws.send(dumps({"t": "presence", "jour": self.jour_id, "available": True}))
+        await asyncio.wait_for(console.available.wait(), 120)
+        self.tasks.append(asyncio.create_task(self.heartbeat(console)))
+
+    async def connect_her(self, her: Her) -> None:
+        try:
+            her.ws = await connect(
+                self.her_url, origin=self.origin(self.her_url), open_timeout=60, max_size=65536
             )
-            self.tasks.append(asyncio.create_task(self.console_reader(console)))
-            await asyncio.wait_for(console.first_state.wait(), 60)
-            await console.ws.send(dumps({"t": "presence", "jour": self.jour_id, "available": True}))
-            await asyncio.wait_for(console.available.wait(), 60)
-            self.tasks.append(asyncio.create_task(self.heartbeat(console)))
+        except (TimeoutError, OSError) as error:
+            self.errors[f"setup: {type(error).__name__}"] += 1
+            return
+        self.tasks.append(asyncio.create_task(self.her_reader(her)))
+
+    async def start_her(self, her: Her) -> None:
+        if her.ws is None:
+            return
+        her.started_at = time.perf_counter()
+        try:
+            await her.ws.send(dumps({"t": "start", "jour": self.jour_slug}))
+            await asyncio.wait_for(her.ready.wait(), self.args.setup_timeout)
+        except (TimeoutError, ConnectionClosed) as error:
+            self.errors[f"setup: {type(error).__name__}"] += 1
+            return
+        her.ready_at = time.perf_counter()
 
     async def open_her(self, her: Her, gate: asyncio.Semaphore) -> None:
         async with gate:
-            her.started_at = time.perf_counter()
-            try:
-                her.ws = await connect(
-                    self.her_url, origin=self.origin(self.her_url), open_timeout=60, max_size=65536
-                )
-                self.tasks.append(asyncio.create_task(self.her_reader(her)))
-                await her.ws.send(dumps({"t": "start", "jour": self.jour_slug}))
-                await asyncio.wait_for(her.ready.wait(), self.args.setup_timeout)
-            except (TimeoutError, OSError, ConnectionClosed) as error:
-                self.errors[f"setup: {type(error).__name__}"] += 1
-                return
-            her.ready_at = time.perf_counter()
+            await self.connect_her(her)
+            await self.start_her(her)
 
     async def settle(self, quiet: float = 0.5, limit: float = 300.0, answer: float = 0.1) -> float:
         """Wait until the server has caught up: a console's ``ping`` (the server answers after a
@@ -582,8 +676,9 @@ class Load:
         Returns the seconds waited."""
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
+        consoles = [c for c in self.consoles if c.ws is not None and c.available.is_set()]
         for turn in itertools.count():
-            console = self.consoles[turn % len(self.consoles)]
+            console = consoles[turn % len(consoles)]
             assert console.ws is not None
             console.pong = loop.create_future()
             sent = time.perf_counter()
@@ -601,23 +696,34 @@ class Load:
             await asyncio.sleep(0.1)
         return time.perf_counter() - started
 
-    async def open_hers(self, gate: asyncio.Semaphore) -> None:
-        """Her clients start in batches; between batches the consoles' state refreshes settle.
+    async def open_consoles(self) -> None:
+        """Consoles connect in batches; each batch says it is available at once, then the
+        server catches up (``settle``)."""
+        for start in range(0, len(self.consoles), self.args.batch):
+            batch = self.consoles[start : start + self.args.batch]
+            await asyncio.gather(*(self.connect_console(c) for c in batch))
+            await asyncio.gather(*(self.present_console(c) for c in batch))
+            await self.settle()
 
-        With ``--burst`` they start without pause, ``--batch`` at a time.
+    async def open_hers(self) -> None:
+        """Her clients connect in batches; each batch sends ``start`` at once, waits until
+        every chat of the batch is on a console, then the server catches up (``settle``).
+
+        With ``--burst`` they connect and start without pause, ``--batch`` at a time.
         """
         if self.args.burst:
+            gate = asyncio.Semaphore(self.args.batch)
             await asyncio.gather(*(self.open_her(h, gate) for h in self.hers))
             return
         shown = time.perf_counter()
         for start in range(0, len(self.hers), self.args.batch):
-            await asyncio.gather(
-                *(self.open_her(h, gate) for h in self.hers[start : start + self.args.batch])
-            )
+            batch = self.hers[start : start + self.args.batch]
+            await asyncio.gather(*(self.connect_her(h) for h in batch))
+            await asyncio.gather(*(self.start_her(h) for h in batch))
             await self.settle()
             if time.perf_counter() - shown > 10:
                 shown = time.perf_counter()
-                done = start + self.args.batch
+                done = start + len(batch)
                 print(f"  ... {sum(1 for h in self.hers[:done] if h.ready_at)}/{done} chats assigned")
 
     async def probe(self, ready: list[Her], seconds: float = 15.0) -> int:
@@ -648,13 +754,12 @@ class Load:
     async def run(self, label: str, layer: str) -> Outcome:
         args = self.args
         started = time.perf_counter()
-        gate = asyncio.Semaphore(args.batch)
-        await asyncio.gather(*(self.open_console(c, gate) for c in self.consoles))
+        await self.open_consoles()
         consoles_seconds = time.perf_counter() - started
         print(f"  {len(self.consoles)} consoles connected and available in {consoles_seconds:.1f} s")
         started = time.perf_counter()
         self.toggle_profile("setup")
-        await self.open_hers(gate)
+        await self.open_hers()
         assigned_seconds = time.perf_counter() - started
         await self.settle()
         setup_seconds = time.perf_counter() - started
@@ -697,9 +802,17 @@ class Load:
         client_cpu = (own_cpu_seconds() - own_before) / args.seconds
         gc.callbacks.remove(self.gc_watch)
         self.toggle_profile("measure")
-        deadline = time.perf_counter() + args.drain
-        while time.perf_counter() < deadline and not self.drained():
+        # Drain: until everything arrived, or nothing more arrived for --drain seconds.
+        drain_started = progress_at = time.perf_counter()
+        received = -1
+        while not self.drained() and time.perf_counter() - progress_at < args.drain:
+            now_received = self.to_staff.received + self.to_her.received
+            if now_received != received:
+                received, progress_at = now_received, time.perf_counter()
+            if time.perf_counter() - drain_started > args.drain_limit:
+                break
             await asyncio.sleep(0.05)
+        drain_seconds = time.perf_counter() - drain_started
         self.snapshot_drops()
 
         for task in self.tasks:
@@ -731,6 +844,8 @@ class Load:
             relaying=relaying,
             loop_lag=self.loop_lag,
             gc_pauses=self.gc_pauses,
+            drain_seconds=drain_seconds,
+            timeline=self.timeline,
         )
 
     def snapshot_drops(self) -> None:
@@ -810,6 +925,8 @@ def run_fristad(args: argparse.Namespace, tmp: Path, consoles: int) -> Outcome:
     prefix = ""
     if args.database_url:
         env["DATABASE_URL"], pg_name = pg_create(args.database_url)
+    if args.server_gc_freeze:
+        env["BENCH_GC_FREEZE"] = "1"
     if args.layer == "redis":
         prefix = f"fristad-bench-{secrets.token_hex(4)}"
         env.update(REDIS_URL=args.redis_url, CHANNEL_PREFIX=prefix)
@@ -882,22 +999,33 @@ def run_fristad(args: argparse.Namespace, tmp: Path, consoles: int) -> Outcome:
             pg_drop(args.database_url, pg_name)
         if prefix:
             redis_clean(args.redis_url, prefix)
+        for i, log in enumerate(logs):
+            running, _, stopping = log.read_text(errors="replace").partition(" Shutting down\n")
+            for when, text in (("while running", running), ("while shutting down", stopping)):
+                summary = log_summary(text)
+                if summary:
+                    print(f"  server {i} logged {when}:")
+                    for line, n in summary.most_common(12):
+                        print(f"    {n:6d} × {line[:160]}")
     for i, log in enumerate(logs):
-        summary = log_summary(log.read_text(errors="replace"))
-        outcome.server_errors += sum(summary.values())
-        if summary:
-            print(f"  server {i} logged:")
-            for line, n in summary.most_common(12):
-                print(f"    {n:6d} × {line[:160]}")
+        running = log.read_text(errors="replace").partition(" Shutting down\n")[0]
+        outcome.server_errors += sum(log_summary(running).values())
         drops = log.with_suffix(".drops")
         if drops.exists():
-            snapshots = [Counter(json.loads(line)) for line in drops.read_text().splitlines()]
+            snapshots = [json.loads(line) for line in drops.read_text().splitlines()]
             if snapshots:
-                outcome.drops_setup += snapshots[0]
-                outcome.drops_measure += snapshots[-1] - snapshots[0]
+                outcome.drops_setup += Counter(snapshots[0]["drops"])
+                outcome.drops_measure += Counter(snapshots[-1]["drops"]) - Counter(snapshots[0]["drops"])
+                outcome.server_gc.append(snapshots[-1]["gc"])
+                outcome.server_gc_long += [tuple(p) for p in snapshots[-1]["long"]]
         profile = log.with_suffix(".profile")
         if args.profile and profile.exists():
-            print(f"\n  profile of server {i} ({args.profile}):")
+            print(
+                f"\n  profile of server {i} ({args.profile}). Sampled threads: self time at"
+                " concurrent/futures/thread.py:_worker is an idle database thread. Event loop: cProfile"
+                " (its overhead inflates the times), uvloop's own C code and its wait in epoll count"
+                " under run_forever:"
+            )
             for line in profile.read_text().splitlines()[: args.profile_lines]:
                 print(f"    {line}")
     return outcome
@@ -935,6 +1063,38 @@ def run_bare(args: argparse.Namespace, consoles: int) -> Outcome:
 
 
 # --- Report ---------------------------------------------------------------------------
+
+
+def slow_episodes(o: Outcome, gap: float = 0.25) -> None:
+    """Messages over the goal, grouped into episodes (received less than ``gap`` s apart),
+    each set against the server's garbage collections of 5 ms or more."""
+    slow = sorted((t, ms) for t, ms in o.timeline if ms > GOAL_P99_MS)
+    episodes: list[list[tuple[float, float]]] = []
+    for t, ms in slow:
+        if episodes and t - episodes[-1][-1][0] < gap:
+            episodes[-1].append((t, ms))
+        else:
+            episodes.append([(t, ms)])
+    if not episodes:
+        return
+    start = min(t - ms / 1000 for t, ms in o.timeline)
+    rows = []
+    for episode in episodes:
+        begins = min(t - ms / 1000 for t, ms in episode)
+        ends = episode[-1][0]
+        pauses = [p for p in o.server_gc_long if p[0] < ends and p[0] + p[1] / 1000 > begins]
+        rows.append((max(ms for _, ms in episode), begins - start, ends - begins, len(episode), pauses))
+    with_gc = sum(1 for row in rows if row[4])
+    print(
+        f"  messages over {GOAL_P99_MS:g} ms: {len(slow)} in {len(episodes)} episodes;"
+        f" {with_gc} episodes overlap a server garbage collection of 5 ms or more"
+    )
+    for worst, at, length, n, pauses in sorted(rows, reverse=True)[:6]:
+        gc_text = ", ".join(f"gen {g} {ms:.0f} ms ({cpu:.0f} CPU)" for _, ms, g, cpu in pauses) or "no GC"
+        print(
+            f"    at {at:5.1f} s: {n:4d} messages within {length * 1000:5.0f} ms,"
+            f" worst {worst:6.1f} ms; {gc_text}"
+        )
 
 
 def report(args: argparse.Namespace, consoles: int, outcomes: list[Outcome]) -> None:
@@ -978,6 +1138,7 @@ def report(args: argparse.Namespace, consoles: int, outcomes: list[Outcome]) -> 
             f" p99 {percentile(o.ready_ms, 99):.0f} ms; 'assigned' frames her clients got:"
             f" {o.assigned_frames}/{o.chats}"
         )
+        print(f"  drain after the measuring window: {o.drain_seconds:.1f} s")
         for d in (o.to_staff, o.to_her):
             print(
                 f"  {d.name}: sent {d.sent}, received {d.received}, lost {d.lost},"
@@ -995,9 +1156,17 @@ def report(args: argparse.Namespace, consoles: int, outcomes: list[Outcome]) -> 
         if o.errors:
             print(f"  errors: {dict(o.errors)}")
         if o.label == "Fristad":
-            print(f"  server log errors/tracebacks: {o.server_errors}")
+            print(f"  server log errors/tracebacks before shutdown: {o.server_errors}")
             print(f"  channel layer drops during setup: {dict(o.drops_setup) or 'none'}")
             print(f"  channel layer drops while measuring: {dict(o.drops_measure) or 'none'}")
+            for i, pauses in enumerate(o.server_gc):
+                text = "; ".join(
+                    f"generation {g}: {int(n)} pauses, {total:.0f} ms in all ({cpu:.0f} ms CPU),"
+                    f" longest {longest:.1f} ms, {int(freed)} objects freed"
+                    for g, (n, total, longest, cpu, freed) in sorted(pauses.items())
+                )
+                print(f"  server {i} garbage collection, warm-up to drain: {text or 'none'}")
+            slow_episodes(o)
             p99 = percentile(o.latencies, 99)
             met = p99 <= GOAL_P99_MS and o.lost == 0 and o.chats_ready == o.chats
             print(
@@ -1012,7 +1181,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.2, help="messages per second per side per chat")
     parser.add_argument("--seconds", type=float, default=30.0, help="measuring time")
     parser.add_argument("--warmup", type=float, default=3.0, help="sending before measuring")
-    parser.add_argument("--drain", type=float, default=5.0, help="time for the last messages to arrive")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=5.0,
+        help="after measuring, wait until nothing more arrived for this long",
+    )
+    parser.add_argument("--drain-limit", type=float, default=120.0, help="but no longer than this")
     parser.add_argument("--layer", choices=("memory", "redis"), default="memory")
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
@@ -1022,7 +1197,7 @@ def main() -> None:
         help="PostgreSQL to create a throw-away database next to (default: SQLite in a temp dir)",
     )
     parser.add_argument("--capacity", type=int, default=10, help="chats per jourkvinna")
-    parser.add_argument("--batch", type=int, default=25, help="sockets opened at once during setup")
+    parser.add_argument("--batch", type=int, default=100, help="sockets opened at once during setup")
     parser.add_argument(
         "--burst",
         action="store_true",
@@ -1040,10 +1215,16 @@ def main() -> None:
         choices=("setup", "measure"),
         help="sample the server's threads while her clients start (setup) or while measuring",
     )
-    parser.add_argument("--profile-lines", type=int, default=80)
+    parser.add_argument("--profile-lines", type=int, default=120)
     parser.add_argument(
         "--plain", action="store_true", help="run the uvicorn command itself, without drop counts or profile"
     )
+    parser.add_argument(
+        "--server-gc-freeze",
+        action="store_true",
+        help="experiment: the server wrapper calls gc.freeze() once the chats are set up",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs, SQLite file)")
     parser.add_argument("--setup-consoles", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
@@ -1072,7 +1253,10 @@ def main() -> None:
             print("bare relay:", flush=True)
             outcomes.append(run_bare(args, consoles))
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     report(args, consoles, outcomes)
 
 
