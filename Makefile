@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/fristad migrate --no-input
 	FRISTAD_DEMO=1 $(BIN)/fristad demo
 	$(BIN)/fristad collectstatic --no-input --verbosity 0
-	$(BIN)/uvicorn fristad.asgi:application --host $(HOST) --port $(PORT) --no-access-log --no-server-header --lifespan off
+	$(BIN)/fristad serve --host $(HOST) --port $(PORT)
 
 ## Every test: unit, integration and browser tests (installs Debian's chromium where missing)
 test: $(STAMP) browser

@@ -117,7 +117,8 @@ async def main() -> None:
     parser.add_argument("--capacity", type=int, default=10)
     args = parser.parse_args()
     relay = Relay(args.capacity)
-    async with serve(relay.handler, "127.0.0.1", args.port, max_size=65536) as server:
+    # Without per-message compression, as Fristad serves (fristad/web/server.py).
+    async with serve(relay.handler, "127.0.0.1", args.port, max_size=65536, compression=None) as server:
         await server.serve_forever()
 
 

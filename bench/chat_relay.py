@@ -61,6 +61,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
+from fristad.web.server import APPLICATION, SERVER_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -959,16 +961,12 @@ def run_fristad(args: argparse.Namespace, tmp: Path, consoles: int) -> Outcome:
         ports = [free_port() for _ in range(args.processes)]
         for port, log in zip(ports, logs, strict=True):
             uvicorn_args = [
-                "fristad.asgi:application",
+                APPLICATION,
+                *SERVER_ARGS,
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--no-access-log",
-                "--lifespan",
-                "off",
-                "--ws-max-size",
-                "65536",
                 "--log-level",
                 "warning",
             ]

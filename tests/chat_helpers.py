@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.testing import ApplicationCommunicator
 from channels.layers import channel_layers
+from django.db import OperationalError
 from django.test import Client
 
 from fristad.asgi import application
+
+if TYPE_CHECKING:
+    from tests.conftest import Staff
 
 T = TypeVar("T")
 ORIGIN = (b"origin", b"http://testserver")
@@ -115,8 +120,21 @@ async def her_socket() -> Socket:
 
 
 def session_cookie(user: Any) -> bytes:
-    client = Client()
-    client.force_login(user)
+    """A signed-in session for ``user``.
+
+    Browser tests call this while the live server in this process writes too; the test
+    database is SQLite's shared-cache memory database, whose table locks fail at once
+    ("database table is locked") instead of waiting as a file database would. So wait here.
+    """
+    for attempt in range(50):
+        client = Client()
+        try:
+            client.force_login(user)
+            break
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 49:
+                raise
+            time.sleep(0.05)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
@@ -125,3 +143,52 @@ async def console_socket(cookie: bytes | None) -> tuple[bool, Socket]:
     communicator = WebsocketCommunicator(application, "/ws/personal/chatt/", headers=headers)
     connected, _ = await communicator.connect()
     return connected, Socket(communicator)
+
+
+# --- Scenarios the chat tests share ---------------------------------------------------------
+
+
+async def started_chat(her: Socket) -> str:
+    await her.send(t="start", jour="stockholm")
+    started = await her.expect("started")
+    return str(started["chat"])
+
+
+async def answered_chat(staff: Staff, cookie: bytes) -> tuple[Socket, Socket, str]:
+    """She starts at Stockholm, then kvinna_a's console comes and answers: (her, console, chat)."""
+    her, console, started = await answered_chat_started(staff, cookie)
+    return her, console, str(started["chat"])
+
+
+async def answered_chat_started(staff: Staff, cookie: bytes) -> tuple[Socket, Socket, dict[str, Any]]:
+    """As ``answered_chat``, with her "started" frame (chat, key, session)."""
+    her = await her_socket()
+    await her.send(t="start", jour="stockholm")
+    started = await her.expect("started")
+    ok, console = await console_socket(cookie)
+    assert ok
+    await console.expect("state")
+    await console.send(t="presence", jour=staff.jour_a.pk, available=True)
+    # Assigned, and the console has joined the chat (its "peer here" reached her).
+    await expect_each(her, "assigned", "peer")
+    return her, console, started
+
+
+async def expect_each(socket: Socket, *types: str, timeout: float = 3) -> dict[str, dict[str, Any]]:
+    """One frame of each type, in any order (others are skipped)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    found: dict[str, dict[str, Any]] = {}
+    while set(types) - set(found):
+        frame = await socket.receive(timeout=max(0.01, deadline - loop.time()))
+        if frame["t"] in types:
+            found.setdefault(frame["t"], frame)
+    return found
+
+
+async def drain(socket: Socket, settle: float = 0.4) -> list[dict[str, Any]]:
+    """Every frame that arrives until none has come for ``settle`` seconds."""
+    frames = []
+    while not await socket.nothing(timeout=settle):
+        frames.append(await socket.receive())
+    return frames

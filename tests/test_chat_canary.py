@@ -3,8 +3,9 @@
 A full chat runs through the real consumers (her socket and a console), with the
 canary in her messages, the jourkvinna's replies and a handover note. After it ends
 the string must not be in any table of the database, any log record (SQL logged
-too, so it was never even sent to the database), or Redis (when REDIS_URL is set),
-and no key of the chat is left in Redis.
+too, so it was never even sent to the database), or Redis (when REDIS_URL is set: no
+key or value, and not in any command Redis received, as ``MONITOR`` shows them), and no
+key of the chat is left in Redis.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
+import subprocess
 import uuid
 
 import pytest
@@ -58,6 +61,16 @@ def redis_dump(prefix: str) -> tuple[list[str], bytes]:
     return keys, values
 
 
+def redis_monitor() -> subprocess.Popen[bytes]:
+    """``redis-cli monitor``: every command Redis receives, arguments included."""
+    redis_cli = shutil.which("redis-cli")
+    assert redis_cli is not None, "redis-cli is needed to watch what Redis receives"
+    monitor = subprocess.Popen([redis_cli, "-u", os.environ["REDIS_URL"], "monitor"], stdout=subprocess.PIPE)
+    assert monitor.stdout is not None
+    assert monitor.stdout.readline().strip() == b"OK"
+    return monitor
+
+
 @override_settings(DEBUG=True)  # Django logs every SQL statement with its parameters
 def test_a_chat_leaves_no_trace(
     staff: Staff, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
@@ -74,6 +87,8 @@ def test_a_chat_leaves_no_trace(
     for name in ("django", "django.db.backends", "fristad", "channels", "uvicorn"):
         caplog.set_level(logging.DEBUG, logger=name)
     chat_ids: list[str] = []
+    # Everything sent to Redis while the chat runs, as Redis itself sees the commands.
+    monitor = redis_monitor() if os.environ.get("REDIS_URL") else None
 
     async def scenario() -> None:
         ok, first = await console_socket(first_cookie)
@@ -121,6 +136,11 @@ def test_a_chat_leaves_no_trace(
         await asyncio.sleep(0.1)
 
     run(scenario)
+    if monitor is not None:
+        monitor.terminate()
+        seen = monitor.communicate(timeout=10)[0]
+        assert b"publish" in seen.lower(), "MONITOR saw no PUBLISH: the check would prove nothing"
+        assert canary.encode() not in seen and note_canary.encode() not in seen
 
     everything = database_text()
     assert chat_ids and canary not in everything and note_canary not in everything

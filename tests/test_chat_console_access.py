@@ -23,12 +23,19 @@ from fristad.asgi import application
 from fristad.chat import services
 from fristad.chat.models import AgentPresence, CannedResponse, Chat, ChatBlock, ChatSettings, ChatStatus
 from fristad.directory.models import Jour
-from tests import test_chat_frames as frames
-from tests.chat_helpers import ORIGIN, WebsocketCommunicator, console_socket, her_socket, run, session_cookie
+from tests.chat_helpers import (
+    ORIGIN,
+    WebsocketCommunicator,
+    answered_chat,
+    console_socket,
+    drain,
+    her_socket,
+    run,
+    session_cookie,
+)
 from tests.conftest import Staff, make_staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-answered_chat, drain = frames.answered_chat, frames.drain
 
 
 def chats_on_in_malmo() -> None:

@@ -20,10 +20,14 @@ from tests.chat_helpers import (
     ORIGIN,
     Socket,
     WebsocketCommunicator,
+    answered_chat,
     console_socket,
+    drain,
+    expect_each,
     her_socket,
     run,
     session_cookie,
+    started_chat,
 )
 from tests.conftest import Staff
 
@@ -40,52 +44,6 @@ async def expect_error(socket: Socket, code: str) -> None:
     frame = await socket.receive()
     assert frame["t"] == "error", frame
     assert frame["code"] == code, frame
-
-
-async def started_chat(her: Socket) -> str:
-    await her.send(t="start", jour="stockholm")
-    started = await her.expect("started")
-    return str(started["chat"])
-
-
-async def answered_chat(staff: Staff, cookie: bytes) -> tuple[Socket, Socket, str]:
-    """She starts at Stockholm, then kvinna_a's console comes and answers: (her, console, chat)."""
-    her, console, started = await answered_chat_started(staff, cookie)
-    return her, console, str(started["chat"])
-
-
-async def answered_chat_started(staff: Staff, cookie: bytes) -> tuple[Socket, Socket, dict[str, Any]]:
-    """As ``answered_chat``, with her "started" frame (chat, key, session)."""
-    her = await her_socket()
-    await her.send(t="start", jour="stockholm")
-    started = await her.expect("started")
-    ok, console = await console_socket(cookie)
-    assert ok
-    await console.expect("state")
-    await console.send(t="presence", jour=staff.jour_a.pk, available=True)
-    # Assigned, and the console has joined the chat (its "peer here" reached her).
-    await expect_each(her, "assigned", "peer")
-    return her, console, started
-
-
-async def expect_each(socket: Socket, *types: str, timeout: float = 3) -> dict[str, dict[str, Any]]:
-    """One frame of each type, in any order (others are skipped)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    found: dict[str, dict[str, Any]] = {}
-    while set(types) - set(found):
-        frame = await socket.receive(timeout=max(0.01, deadline - loop.time()))
-        if frame["t"] in types:
-            found.setdefault(frame["t"], frame)
-    return found
-
-
-async def drain(socket: Socket, settle: float = 0.4) -> list[dict[str, Any]]:
-    """Every frame that arrives until none has come for ``settle`` seconds."""
-    frames = []
-    while not await socket.nothing(timeout=settle):
-        frames.append(await socket.receive())
-    return frames
 
 
 # --- Size -----------------------------------------------------------------------------------

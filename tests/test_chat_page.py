@@ -65,3 +65,28 @@ def test_chat_page_weight(client: Client, staff: Staff, record_property: Any) ->
     print(f"\nchat page weight: {total} B gzip of {CHAT_BUDGET_BYTES} B budget")
     record_property("gzip_total /chatt/stockholm/", total)
     assert total <= CHAT_BUDGET_BYTES
+
+
+@pytest.mark.parametrize(
+    ("prefix", "one", "many"),
+    [
+        ("", "Försök igen om %(minutes)s minut.", "Försök igen om %(minutes)s minuter."),
+        ("/en", "Try again in %(minutes)s minute.", "Try again in %(minutes)s minutes."),
+    ],
+)
+def test_counted_strings_come_in_one_and_many(
+    client: Client, staff: Staff, prefix: str, one: str, many: str
+) -> None:
+    """Her page fills in minutes in the browser: it gets both forms and picks (chat.js)."""
+    import json
+    import re
+
+    make_available(staff)
+    body = client.get(f"{prefix}/chatt/").content.decode()
+    found = re.search(r'<script id="chat-strings" type="application/json">(.*?)</script>', body, re.S)
+    assert found is not None
+    strings = json.loads(found.group(1))
+    assert strings["refused_blocked_one"].endswith(one)
+    assert strings["refused_blocked"].endswith(many)
+    for key in ("wait_minutes", "code"):
+        assert strings[f"{key}_one"] != strings[key]

@@ -14,12 +14,19 @@ from django.utils import timezone
 from fristad.chat import services
 from fristad.chat.models import Chat, ChatStatus
 from fristad.chat.returncode import WORD_COUNT, WORDS
-from tests import test_chat_frames as frames
-from tests.chat_helpers import Socket, console_socket, her_socket, run, session_cookie
+from tests.chat_helpers import (
+    Socket,
+    answered_chat,
+    answered_chat_started,
+    console_socket,
+    drain,
+    her_socket,
+    run,
+    session_cookie,
+)
 from tests.conftest import Staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
-answered_chat, answered_chat_started, drain = frames.answered_chat, frames.answered_chat_started, frames.drain
 
 
 def db(function: Any) -> Any:
@@ -449,7 +456,8 @@ def test_a_late_disconnect_of_her_old_socket_does_not_tell_the_console_she_left(
         await again.expect("resumed")
         await console.expect("peer", chat=first["chat"], here=True)
         await her.close()
-        heard = [f for f in await drain(console) if f["t"] == "peer"]
+        # (She may be heard arriving twice: her announcement and her answer to the console's.)
+        heard = [f for f in await drain(console) if f["t"] == "peer" and not f["here"]]
         assert heard == [], "the console was told she left while she is there"
         await again.close()
         await console.close()
@@ -474,6 +482,32 @@ def test_after_a_return_code_the_old_page_hears_no_more(staff: Staff) -> None:
         assert heard == [], "the page she left still receives the chat"
         await computer.close()
         await phone.close()
+        await console.close()
+
+    run(scenario)
+
+
+def test_each_side_hears_the_other_arrive_whichever_joins_first(staff: Staff) -> None:
+    """A console already waiting answers her at once, inside her ``start``: the console may
+    announce itself before her socket has joined the chat. She must still hear it (the
+    side that hears the other arrive answers that it is here), or her page would never
+    resend what the jourkvinna had not acknowledged."""
+    cookie = session_cookie(staff.kvinna_a)
+
+    async def scenario() -> None:
+        ok, console = await console_socket(cookie)
+        assert ok
+        await console.send(t="presence", jour=staff.jour_a.pk, available=True)
+        await console.expect("state")
+        for _ in range(2):
+            her = await her_socket()
+            first = await started(her)
+            await her.expect("assigned")
+            await her.expect("peer", here=True)
+            await console.expect("peer", chat=first["chat"], here=True)
+            await her.send(t="end")
+            await her.expect("ended")
+            await her.close()
         await console.close()
 
     run(scenario)

@@ -47,7 +47,9 @@ def test_every_staff_app_has_a_matrix() -> None:
         "allauth.urls",  # allauth's own sign-in and factor pages: tests/test_second_factor.py and friends
         "fristad.accounts.urls",  # tests/test_staff_isolation.py
         "fristad.chat.staff_urls",  # this file
-        "fristad.stats.urls",  # tests/test_contact_record_isolation.py
+        "fristad.housing.urls",  # tests/test_housing_isolation.py
+        "fristad.support.urls",  # tests/test_support_isolation.py
+        "fristad.stats.urls",  # tests/test_contact_record_isolation.py and tests/test_stats_isolation.py
     }
 
 

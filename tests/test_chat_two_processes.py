@@ -59,17 +59,7 @@ def two_servers(tmp_path: Path) -> Iterator[list[tuple[int, Path]]]:
         port = free_port()
         log = tmp_path / f"server{n}.log"
         process = subprocess.Popen(
-            [
-                str(BIN / "uvicorn"),
-                "fristad.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--lifespan",
-                "off",
-            ],
+            [str(BIN / "fristad"), "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,

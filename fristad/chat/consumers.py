@@ -14,6 +14,7 @@ import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -65,6 +66,19 @@ class _Base(AsyncWebsocketConsumer):
     side = ""
     allowed: frozenset[str] = frozenset()
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels' own, without its ``close_old_connections`` before every handler.
+
+        That call hops through the single database thread on every relayed frame (a third
+        of the event loop's time at a thousand chats). Every database touch here goes
+        through ``database_sync_to_async``, which closes old connections itself, in that
+        thread, before and after each call.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def send_frame(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=dump(payload))
 
@@ -86,6 +100,13 @@ class _Base(AsyncWebsocketConsumer):
 
     async def handle(self, frame: Frame) -> None:
         raise NotImplementedError
+
+    async def _answer_peer(self, event: dict[str, Any]) -> None:
+        """The other side arrived: say once that this side is here too (see events.presence)."""
+        if event["here"] and not event.get("reply"):
+            await events.presence(
+                chat_id=event["chat_id"], side=self.side, here=True, sender=self.channel_name, reply=True
+            )
 
 
 class HelpSeekerConsumer(_Base):
@@ -261,12 +282,14 @@ class HelpSeekerConsumer(_Base):
     # --- Events from the channel layer ---
 
     async def chat_relay(self, event: dict[str, Any]) -> None:
-        if event["side"] != self.side:
+        # Events already on their way when this socket left the chat are not hers any more.
+        if event["side"] != self.side and event["chat_id"] == self.chat_id:
             await self.send_frame(event["frame"])
 
     async def chat_peer(self, event: dict[str, Any]) -> None:
-        if event["side"] != self.side:
+        if event["side"] != self.side and event["chat_id"] == self.chat_id:
             await self.send_frame({"t": "peer", "here": event["here"]})
+            await self._answer_peer(event)
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
         self.answered = True
@@ -420,12 +443,14 @@ class ConsoleConsumer(_Base):
     # --- Events from the channel layer ---
 
     async def chat_relay(self, event: dict[str, Any]) -> None:
-        if event["side"] != self.side:
+        # A chat handed over or ended: what was already on its way is not hers any more.
+        if event["side"] != self.side and event["chat_id"] in self.chats:
             await self.send_frame({**event["frame"], "chat": event["chat_id"]})
 
     async def chat_peer(self, event: dict[str, Any]) -> None:
-        if event["side"] != self.side:
+        if event["side"] != self.side and event["chat_id"] in self.chats:
             await self.send_frame({"t": "peer", "chat": event["chat_id"], "here": event["here"]})
+            await self._answer_peer(event)
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
         return None

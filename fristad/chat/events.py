@@ -51,13 +51,25 @@ async def relay(*, chat_id: str, frame: dict[str, Any], side: str, sender: str) 
         )
 
 
-async def presence(*, chat_id: str, side: str, here: bool, sender: str) -> None:
-    """One side's socket came or went: the other side resends what was not acknowledged."""
+async def presence(*, chat_id: str, side: str, here: bool, sender: str, reply: bool = False) -> None:
+    """One side's socket came or went: the other side resends what was not acknowledged.
+
+    A side that hears the other arrive answers once (``reply``) that it is here too: the
+    two sockets may join the chat's group in either order, and the first one's news would
+    otherwise reach no one.
+    """
     layer = get_channel_layer()
     if layer is not None:
         await layer.group_send(
             chat_group(chat_id),
-            {"type": "chat.peer", "chat_id": chat_id, "side": side, "here": here, "sender": sender},
+            {
+                "type": "chat.peer",
+                "chat_id": chat_id,
+                "side": side,
+                "here": here,
+                "reply": reply,
+                "sender": sender,
+            },
         )
 
 

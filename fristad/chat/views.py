@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from fristad.chat.selectors import chat_jour_public
@@ -13,6 +14,28 @@ from fristad.directory.chatstatus import chat_status
 from fristad.directory.pages import INFO_PAGES
 from fristad.directory.selectors import demo_network_present, jour_get_public
 from fristad.web.privacy import no_store
+
+
+def _wait(n: int) -> str:
+    return ngettext(
+        "Expected wait: about %(minutes)s minute.", "Expected wait: about %(minutes)s minutes.", n
+    )
+
+
+def _code(n: int) -> str:
+    return ngettext(
+        "Your return code: %(code)s. It works once, within %(minutes)s minute.",
+        "Your return code: %(code)s. It works once, within %(minutes)s minutes.",
+        n,
+    )
+
+
+def _blocked(n: int) -> str:
+    return ngettext(
+        "You cannot start a new chat right now. Try again in %(minutes)s minute.",
+        "You cannot start a new chat right now. Try again in %(minutes)s minutes.",
+        n,
+    )
 
 
 @require_safe
@@ -29,7 +52,9 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     strings = {
         "connecting": _("Connecting…"),
         "queued": _("You are number %(position)s in the queue."),
-        "wait_minutes": _("Expected wait: about %(minutes)s minutes."),
+        # Counted strings: "<key>_one" for 1, "<key>" for more (chat.js picks).
+        "wait_minutes_one": _wait(1),
+        "wait_minutes": _wait(2),
         "wait_soon": _("Expected wait: less than a minute."),
         "wait_unknown": _(
             "No one can answer right now. You can wait, or call Kvinnofridslinjen on 020-50 50 50."
@@ -49,8 +74,10 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "ended_staff": _("The jourkvinna ended the chat. The conversation has been removed from this page."),
         "ended_moved": _("The chat continues on another page or device. It has been removed from this page."),
         "ended_other": _("The chat has ended. The conversation has been removed from this page."),
-        "code": _("Your return code: %(code)s. It works once, within %(minutes)s minutes."),
-        "refused_blocked": _("You cannot start a new chat right now. Try again in %(minutes)s minutes."),
+        "code_one": _code(1),
+        "code": _code(2),
+        "refused_blocked_one": _blocked(1),
+        "refused_blocked": _blocked(2),
         "refused_no_such_code": _("That return code is not valid, or it has expired."),
         "refused_try_later": _("Too many attempts. Try again in a minute."),
         "refused_other": _("The chat could not start. Try again, or call Kvinnofridslinjen on 020-50 50 50."),

@@ -29,6 +29,7 @@ def asgi_live_server(transactional_db: None) -> Iterator[str]:
     import uvicorn
 
     from fristad.asgi import application
+    from fristad.web.server import SERVER_OPTIONS
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -36,9 +37,9 @@ def asgi_live_server(transactional_db: None) -> Iterator[str]:
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         application,
+        **SERVER_OPTIONS,
         host="127.0.0.1",
         port=port,
-        lifespan="off",
         log_level="warning",
         ws="websockets",
         timeout_graceful_shutdown=3,

@@ -155,6 +155,47 @@ def test_her_status_says_she_is_answered(chat_world: ChatWorld, new_context: Any
     expect(her.locator("#chat-status")).to_have_text(assigned, timeout=1000)
 
 
+def test_what_she_writes_while_connecting_is_not_lost(chat_world: ChatWorld, new_context: Any) -> None:
+    """The form shows at once, before the server has answered "started": what she writes
+    then waits in the page and reaches the jourkvinna when the chat is answered, and so
+    does her typing. (Found on CI, where a loaded machine made the server's answer late.)"""
+    console = open_console(new_context, chat_world, chat_world.staff.kvinna_a)
+    console_strings = page_strings(console, "console-strings")
+    her = new_context().new_page()
+    held: list[Any] = []
+    holding = {"now": True}
+
+    def handle(page_end: Any) -> None:
+        server_end = page_end.connect_to_server()
+
+        def to_page(message: Any) -> None:
+            if holding["now"]:
+                held.append(message)
+            else:
+                page_end.send(message)
+
+        server_end.on_message(to_page)
+        held.append(page_end)  # first item: where the held frames go
+
+    her.route_web_socket(re.compile(r"/ws/chatt/$"), handle)
+    her.goto(f"{chat_world.url}/chatt/stockholm/")
+    start_chat(her)
+    panel = console.locator(".chat-panel")
+    expect(panel).to_have_count(1)  # answered on the server; her page has heard nothing yet
+    her.locator("#chat-input").press_sequentially("Jag")
+    her_says(her, "Jag skrev innan sidan var klar.")
+    expect(her.locator("#chat-log .pending")).to_have_count(1)
+    her.locator("#chat-input").press_sequentially("Och")
+
+    holding["now"] = False
+    page_end, *frames = held
+    for frame in frames:
+        page_end.send(frame)
+    expect(panel.locator("p.meta[aria-live=polite]")).to_have_text(console_strings["typing"])
+    expect(panel_log(panel)).to_have_text(["Jag skrev innan sidan var klar."])
+    expect(her.locator("#chat-log .pending")).to_have_count(0)
+
+
 # --- 2. Reconnecting after a dropped connection ------------------------------------------
 
 

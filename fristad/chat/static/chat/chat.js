@@ -11,6 +11,10 @@
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
   }
+  // A counted string: S[key + "_one"] for 1, S[key] for more.
+  function fmtCount(key, n, values) {
+    return fmt(n === 1 && S[key + "_one"] ? S[key + "_one"] : S[key], values);
+  }
   function randomId() {
     var bytes = new Uint8Array(9);
     window.crypto.getRandomValues(bytes);
@@ -114,7 +118,7 @@
     var text = fmt(S.queued, {position: frame.position}) + " ";
     if (frame.wait === null) { text += S.wait_unknown; }
     else if (frame.wait < 60) { text += S.wait_soon; }
-    else { text += fmt(S.wait_minutes, {minutes: Math.ceil(frame.wait / 60)}); }
+    else { text += fmtCount("wait_minutes", Math.ceil(frame.wait / 60), {minutes: Math.ceil(frame.wait / 60)}); }
     setStatus(text);
     anyNow.hidden = !app.dataset.jour;
   }
@@ -163,6 +167,9 @@
         anyNow.hidden = true;
         setStatus(fmt(S.assigned, {jour: frame.jour}));
         legAndResend();
+        // Answered while she was writing: the jourkvinna sees it at once.
+        lastTyping = 0;
+        if (input.value.trim()) { lastTyping = Date.now(); send({t: "typing"}); }
         input.focus();
         break;
       case "requeued":
@@ -189,11 +196,11 @@
         typingTimer = window.setTimeout(function () { typingLine.textContent = ""; }, 5000);
         break;
       case "code":
-        $("chat-code").textContent = fmt(S.code, {code: frame.code, minutes: frame.minutes});
+        $("chat-code").textContent = fmtCount("code", frame.minutes, {code: frame.code, minutes: frame.minutes});
         break;
       case "ended": finish(frame.by); break;
       case "refused":
-        if (frame.code === "blocked") { setStatus(fmt(S.refused_blocked, {minutes: frame.minutes})); }
+        if (frame.code === "blocked") { setStatus(fmtCount("refused_blocked", frame.minutes, {minutes: frame.minutes})); }
         else if (frame.code === "no_such_code") { setStatus(S.refused_no_such_code); }
         else if (frame.code === "try_later") { setStatus(S.refused_try_later); }
         else if (frame.code === "no_such_chat") { chat = null; finish("left"); }
@@ -241,12 +248,14 @@
   $("chat-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body = input.value.trim();
-    if (!body || !chat) { return; }
+    if (!body || ended) { return; }
     if (encoder.encode(body).length > 3500) { setStatus(S.too_large); return; }
     mySeq += 1;
     var message = {seq: mySeq, body: body, item: addLine("me", body, true)};
     outbox.push(message);
-    send({t: "msg", seq: message.seq, leg: myLeg, body: body});
+    // Written before the chat exists (the page is still connecting): it waits in the
+    // outbox and goes with the first resend, when someone answers.
+    if (chat) { send({t: "msg", seq: message.seq, leg: myLeg, body: body}); }
     input.value = "";
     input.focus();
   });
@@ -255,7 +264,8 @@
   });
   input.addEventListener("input", function () {
     var now = Date.now();
-    if (active && now - lastTyping > 3000) { lastTyping = now; send({t: "typing"}); }
+    // Also while she waits: whoever answers sees it from the moment her chat opens there.
+    if (chat && !ended && now - lastTyping > 3000) { lastTyping = now; send({t: "typing"}); }
   });
   anyNow.addEventListener("click", function () {
     send({t: "any_jour"}); anyNow.hidden = true; setStatus(S.any_jour_sent);
