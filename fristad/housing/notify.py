@@ -1,0 +1,53 @@
+"""E-mail notifications: a link and nothing else.
+
+No case reference, no needs, no ages, no jour or municipality name: an e-mail leaves
+the system and may be read anywhere, so it only says that something is waiting behind
+a sign-in (with its second factor). Sent after the transaction commits, through
+Django's e-mail backend (console by default).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+
+
+def _send(*, subject: str, body: str, to: list[str]) -> None:
+    # One message per person: colleagues' addresses are not shown to each other.
+    for address in to:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+        except Exception:  # a mail server that is down must not undo an answer already given
+            log.exception("housing notification could not be sent")
+
+
+def _later(*, subject: str, body: str, to: list[str]) -> None:
+    transaction.on_commit(lambda: _send(subject=subject, body=body, to=to))
+
+
+def new_request(*, base_url: str, jour_id: int, item_id: int, to: list[str]) -> None:
+    """To the jour's housing contacts: a request waits for an answer."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("housing:jour_request", kwargs={"jour_id": jour_id, "item_id": item_id})
+        body = _("A placement request is waiting for your answer. Sign in to read it:\n\n%(link)s\n") % {
+            "link": base_url.rstrip("/") + path
+        }
+        _later(subject=_("New placement request"), body=body, to=to)
+
+
+def request_answered(*, base_url: str, code: str, request_id: int, to: list[str]) -> None:
+    """To the caseworker who sent the request: a jour has answered."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("housing:request", kwargs={"code": code, "request_id": request_id})
+        body = _("A placement request has been answered. Sign in to read the answer:\n\n%(link)s\n") % {
+            "link": base_url.rstrip("/") + path
+        }
+        _later(subject=_("Placement request answered"), body=body, to=to)

@@ -1,0 +1,87 @@
+"""Notifications carry a link and nothing else: no case reference, needs, ages, names of
+jourer, municipalities or units, and never the address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import mail
+
+from fristad.accounts.models import Membership
+from fristad.housing import services
+from fristad.housing.models import HousingUnit
+from tests.conftest import Staff
+from tests.housing_helpers import ADDRESS, make_unit, send_request
+
+REFERENCE = "IFO-2026-5511"
+
+
+def forbidden(staff: Staff, unit: HousingUnit) -> list[str]:
+    return [
+        REFERENCE,
+        ADDRESS,
+        "Hemliga",
+        unit.name,
+        staff.jour_a.name,
+        "Stockholm",
+        "Malmö",
+        "girl",
+        "boy",
+        "flicka",
+        "pojke",
+        " 4 ",
+        " 9 ",
+    ]
+
+
+def test_every_notification_is_only_a_link(staff: Staff, django_capture_on_commit_callbacks: Any) -> None:
+    Membership.objects.filter(user=staff.kvinna_a).update(housing=True)
+    unit = make_unit(staff.jour_a, staff.admin_a, name="Lägenhet Tallen")
+    other = make_unit(staff.jour_b, staff.admin_b, name="Huset vid ån")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = send_request(staff.caseworker, [unit, other], reference=REFERENCE)
+    sent = {address for message in mail.outbox for address in message.to}
+    assert sent == {"admin_a@staff.test", "kvinna_a@staff.test", "admin_b@staff.test"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_item_decline(
+            actor=staff.admin_b,
+            item=request.items.get(unit=other),
+            reason="full",
+            base_url="https://fristad.test/",
+        )
+        services.request_item_accept(
+            actor=staff.admin_a, item=request.items.get(unit=unit), base_url="https://fristad.test/"
+        )
+    assert len(mail.outbox) == 5
+    for message in mail.outbox:
+        text = f"{message.subject}\n{message.body}"
+        for secret in [*forbidden(staff, unit), other.name, staff.jour_b.name]:
+            assert secret not in text, (secret, text)
+        links = [word for word in message.body.split() if "://" in word]
+        assert len(links) == 1 and "/personal/boende/" in links[0]
+        assert not message.alternatives and not message.attachments
+    answers = [m for m in mail.outbox if m.to == ["caseworker@staff.test"]]
+    assert len(answers) == 2
+    assert all(f"/personal/boende/kommun/0180/forfragningar/{request.pk}/" in m.body for m in answers)
+
+
+def test_a_failing_mail_server_does_not_undo_the_answer(
+    staff: Staff, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "tests.test_housing_email.BrokenBackend"
+    unit = make_unit(staff.jour_a, staff.admin_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = send_request(staff.caseworker, [unit])
+        services.request_item_accept(
+            actor=staff.admin_a, item=request.items.get(), base_url="https://x.test/"
+        )
+    request.refresh_from_db()
+    assert request.status == "placed"
+
+
+class BrokenBackend:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("no mail server")
