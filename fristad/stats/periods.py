@@ -39,3 +39,14 @@ def parse_month(text: str, *, default: dt.date) -> dt.date:
     if found is None:
         return default.replace(day=1)
     return dt.date(int(found.group(1)), int(found.group(2)), 1)
+
+
+FIRST_YEAR = 2000
+
+
+def parse_year(text: str, *, today: dt.date) -> int:
+    """``"2025"`` as a year from FIRST_YEAR to this year; anything else is this year."""
+    found = re.fullmatch(r"\d{4}", text.strip(), flags=re.ASCII)
+    if found is None or not FIRST_YEAR <= int(text) <= today.year:
+        return today.year
+    return int(text)

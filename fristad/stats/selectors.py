@@ -12,12 +12,14 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from fristad.accounts.models import JOUR_ROLES, User
-from fristad.accounts.selectors import jour_membership
+from fristad.accounts.selectors import is_national_office, jour_membership, national_member_jour
 from fristad.directory.models import Jour
 from fristad.stats.models import Channel, ContactRecord
-from fristad.stats.periods import month_bounds
+from fristad.stats.periods import month_bounds, stockholm_today
+from fristad.stats.report import YearFigures, year_figures
 
 
 def contact_jour(*, user: User, jour_id: int) -> Jour:
@@ -60,3 +62,40 @@ def contact_counts_by_channel(*, user: User, jour_id: int, year: int, month: int
         **{channel.value: Count("pk", filter=Q(channel=channel.value)) for channel in Channel}
     )
     return [ChannelCount(channel, counts[channel.value]) for channel in Channel]
+
+
+# --- Statistics ------------------------------------------------------------------------
+
+
+def statistics_own(*, user: User, jour_id: int, year: int) -> tuple[Jour, YearFigures]:
+    """Her own jour's figures, unsuppressed: they do not leave the jour (any member may see them)."""
+    jour = contact_jour(user=user, jour_id=jour_id)
+    return jour, year_figures(
+        year=year, now=timezone.now(), today=stockholm_today(), jour_id=jour.pk, suppressed=False
+    )
+
+
+def statistics_own_published(*, user: User, jour_id: int, year: int) -> tuple[Jour, YearFigures]:
+    """Her own jour's figures as they may leave the jour (exports, the yearly report): suppressed
+    within the national system of the year, so each cell is hidden as on the national pages."""
+    jour = contact_jour(user=user, jour_id=jour_id)
+    return jour, year_figures(year=year, now=timezone.now(), today=stockholm_today())
+
+
+def statistics_national(*, user: User, year: int) -> YearFigures:
+    """Every member's figures and the national totals, suppressed: the national office only."""
+    if not is_national_office(user):
+        raise Http404
+    return year_figures(year=year, now=timezone.now(), today=stockholm_today())
+
+
+def statistics_national_jour(*, user: User, jour_id: int, year: int) -> tuple[Jour, YearFigures]:
+    """One member's figures as the national office sees them (suppressed); 404 for a jour that
+    does not exist, and for anyone but the national office."""
+    jour = national_member_jour(user=user, jour_id=jour_id)
+    return jour, year_figures(year=year, now=timezone.now(), today=stockholm_today())
+
+
+def statistics_jour_names() -> dict[int | None, str]:
+    """Names for the rows of a national table (a jour since removed has no name: None)."""
+    return dict(Jour.objects.values_list("pk", "name"))
