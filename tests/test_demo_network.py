@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -221,3 +222,18 @@ def test_demo_remove_deletes_only_demo_jourer(sample_jourer: list[Jour]) -> None
     assert not Jour.objects.filter(is_demo=True).exists()
     assert sorted(Jour.objects.values_list("slug", flat=True)) == sorted(j.slug for j in sample_jourer)
     assert not Phone.objects.filter(jour__is_demo=True).exists()
+
+
+def test_demo_remove_leaves_no_demo_counts_behind(sample_jourer: list[Jour], settings: Any) -> None:
+    """A removed member's anonymous counts are kept for the national figures; a demo jour's
+    are not figures at all, and must not turn up as a "former member" in the statistics."""
+    from fristad.stats.models import ContactRecord
+    from fristad.support.models import SupportAppointmentCount
+
+    settings.DEMO_MODE = True
+    call_command("demo", stdout=io.StringIO())
+    assert ContactRecord.objects.filter(jour__is_demo=True).exists()
+    assert SupportAppointmentCount.objects.filter(jour__is_demo=True).exists()
+    call_command("demo", "--remove", stdout=io.StringIO())
+    assert not ContactRecord.objects.filter(jour__isnull=True).exists()
+    assert not SupportAppointmentCount.objects.filter(jour__isnull=True).exists()

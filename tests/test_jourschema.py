@@ -153,3 +153,11 @@ def test_calendar_feed_has_only_her_shifts_and_can_be_revoked(staff: Staff) -> N
     shifts.calendar_feed_revoke(user=staff.kvinna_a)
     assert Client().get(f"/personal/kalender/{new_token}.ics").status_code == 404
     assert Client().get("/personal/kalender/" + "x" * 5000 + ".ics").status_code == 404
+
+
+def test_her_own_shift_has_the_swap_button_and_no_one_elses(staff: Staff) -> None:
+    shift = add_shift(staff, staff.kvinna_a, at(NEXT_MONDAY, 9), at(NEXT_MONDAY, 13), "phone")
+    page = f"/personal/jour/{staff.jour_a.pk}/schema/?vecka={NEXT_MONDAY.isoformat()}"
+    offer = f"/schema/{shift.pk}/erbjud/"
+    assert offer in signed_in(staff.kvinna_a).get(page).content.decode()
+    assert offer not in signed_in(staff.admin_a).get(page).content.decode()

@@ -62,20 +62,23 @@ def test_postgresql_when_database_url_is_set() -> None:
 @pytest.mark.services
 def test_redis_channel_layer_delivers_between_two_layer_instances() -> None:
     need("REDIS_URL")
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    from channels_redis.core import RedisChannelLayer
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "fristad.web.layers.RedisPubSubChannelLayer"
+    from fristad.web.layers import RedisPubSubChannelLayer
 
-    # Two layer instances stand for two server processes sharing Redis.
-    sender = RedisChannelLayer(hosts=[settings.REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
-    receiver = RedisChannelLayer(hosts=[settings.REDIS_URL], prefix=sender.prefix)
+    # Two layer instances, configured as the settings say, stand for two server processes.
+    config = {**settings.CHANNEL_LAYERS["default"]["CONFIG"], "prefix": f"test-{uuid.uuid4().hex[:8]}"}
+    sender = RedisPubSubChannelLayer(**config)
+    receiver = RedisPubSubChannelLayer(**config)
 
     async def roundtrip() -> dict[str, str]:
         channel = await receiver.new_channel()
         await receiver.group_add("jour-test", channel)
+        await asyncio.sleep(0.1)  # the subscription reaches Redis before the publish
         await sender.group_send("jour-test", {"type": "ping", "text": "hej"})
-        message = await receiver.receive(channel)
+        message = await asyncio.wait_for(receiver.receive(channel), 10)
         await receiver.group_discard("jour-test", channel)
         await sender.flush()
+        await receiver.flush()
         return message
 
     # A thread of its own: no event loop of another test (a browser driver) is in the way.

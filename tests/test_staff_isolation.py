@@ -17,9 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, reverse
+from django.urls import reverse
 
 from fristad.accounts import services, shifts
 from fristad.accounts.models import (
@@ -36,15 +35,20 @@ from fristad.accounts.urls import urlpatterns
 from fristad.directory.hours import STOCKHOLM
 from fristad.directory.models import Jour, Phone
 from tests.conftest import Staff
+from tests.isolation import (
+    HOME,
+    ROLES,
+    assert_matrix_covers,
+    check_request,
+    normalized,
+    verdict_for,
+    without_own,
+)
 
-LOGIN_PATH = "/personal/konto/login/"
 MISSING_ID = 999999
 NEW_PASSWORD = "en-helt-ny-och-lang-fras-2026"
 NEXT_MONDAY = date.today() + timedelta(days=7 - date.today().weekday())
 
-ROLES = ["anonymous", "national", "admin_a", "kvinna_a", "admin_b", "kvinna_b", "caseworker"]
-# Where each role belongs, written down here and not asked of the code under test.
-HOME = {"admin_a": "a", "kvinna_a": "a", "admin_b": "b", "kvinna_b": "b"}
 ADMINS = {"admin_a", "admin_b"}
 
 
@@ -311,21 +315,8 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
-def route_params(pattern: URLPattern) -> frozenset[str]:
-    return frozenset(pattern.pattern.converters)
-
-
 def test_every_staff_url_is_in_the_matrix() -> None:
-    assert all(isinstance(p, URLPattern) for p in urlpatterns), "an include() would hide URLs"
-    names = [str(p.name or "") for p in urlpatterns]
-    assert all(names), "every staff URL needs a name to be in the matrix"
-    assert len(names) == len(set(names)), "two staff URLs share a name"
-    assert set(names) == set(EXPECTED), (
-        f"not in the matrix: {sorted(set(names) - set(EXPECTED))}; "
-        f"gone from the URLs: {sorted(set(EXPECTED) - set(names))}"
-    )
-    for pattern in urlpatterns:
-        assert route_params(pattern) == EXPECTED[str(pattern.name)].params, pattern.name
+    assert_matrix_covers(urlpatterns, {name: e.params for name, e in EXPECTED.items()}, "staff")
 
 
 # --- Running one case --------------------------------------------------------------------
@@ -384,65 +375,36 @@ def kwargs_for(w: World, name: str, case: Case, *, missing: bool = False) -> dic
     return kwargs
 
 
-def normalized(body: bytes, url: str) -> bytes:
-    """The body without what must differ: the csrf token, a CSP nonce, and its own address
-    (in the language links)."""
-    body = body.replace(url.encode(), b"<this page>")
-    body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", body)
-    return re.sub(rb'nonce="[^"]*"', b"", body)
-
-
 def foreign_strings(w: World, case: Case) -> set[str]:
-    home = HOME.get(case.role)
-    strings: set[str] = set()
-    for key in {case.jour, case.objects} - {None, home}:
-        strings |= w.people_strings(key)  # type: ignore[arg-type]
-    user = w.user(case.role)
-    if user is not None:
-        strings -= {user.email, user.full_name}
-    return {s for s in strings if s}
+    keys = {case.jour, case.objects} - {None, HOME.get(case.role)}
+    return without_own((s for key in keys for s in w.people_strings(key)), w.user(case.role))  # type: ignore[arg-type]
 
 
 def run_case(w: World, name: str, case: Case, method: str) -> None:
-    """One request in a savepoint that is rolled back, so every case sees the same world."""
     expect = EXPECTED[name]
     who = expect.get if method == "GET" else expect.post
-    label = f"{method} {name} as {case.role} ({case.scope})"
-    url = reverse(f"accounts:{name}", kwargs=kwargs_for(w, name, case))
-    data = expect.post_data(w, case) if method == "POST" else {}
-    with transaction.atomic():
-        client = Client()
-        user = w.user(case.role)
-        if user is not None:
-            client.force_login(user)
-        before = fingerprint()
-        response = client.get(url) if method == "GET" else client.post(url, data)
-        if case.role == "anonymous" and not expect.public:
-            assert response.status_code == 302, label
-            assert LOGIN_PATH in response["Location"], label
-            assert fingerprint() == before, label
-        elif who is None:
-            assert response.status_code == 405, label
-            assert fingerprint() == before, label
-        elif allowed(who, case):
-            status = expect.get_status if method == "GET" else expect.post_status
-            assert response.status_code == status, (label, response.status_code)
-            if method == "POST" and expect.done is not None:
-                assert expect.done(w, case), f"{label}: the action did not happen"
-        else:
-            assert response.status_code in (403, 404), (label, response.status_code)
-            body = response.content.decode()
-            for leak in foreign_strings(w, case):
-                assert leak not in body, f"{label}: the body names {leak!r}"
-            assert fingerprint() == before, f"{label}: a refused request changed something"
-            if expect.params & {"jour_id", "membership_id", "invite_id", "shift_id"}:
-                missing_url = reverse(f"accounts:{name}", kwargs=kwargs_for(w, name, case, missing=True))
-                missing = client.get(missing_url) if method == "GET" else client.post(missing_url, data)
-                assert missing.status_code == response.status_code, label
-                assert normalized(missing.content, missing_url) == normalized(response.content, url), (
-                    f"{label}: the refusal differs from the answer for an id that does not exist"
-                )
-        transaction.set_rollback(True)
+    has_id = bool(expect.params & {"jour_id", "membership_id", "invite_id", "shift_id"})
+    check_request(
+        label=f"{method} {name} as {case.role} ({case.scope})",
+        method=method,
+        url=reverse(f"accounts:{name}", kwargs=kwargs_for(w, name, case)),
+        missing_url=reverse(f"accounts:{name}", kwargs=kwargs_for(w, name, case, missing=True))
+        if has_id
+        else None,
+        user=w.user(case.role),
+        verdict=verdict_for(
+            anonymous=case.role == "anonymous",
+            who=who,
+            allowed=lambda: allowed(who, case),
+            public=expect.public,
+        ),
+        fingerprint=fingerprint,
+        data=expect.post_data(w, case) if method == "POST" else {},
+        ok_status=expect.get_status if method == "GET" else expect.post_status,
+        done=(lambda: expect.done(w, case)) if expect.done is not None else None,
+        leaks=lambda: foreign_strings(w, case),
+        refused_statuses=(403, 404),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

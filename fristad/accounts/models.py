@@ -85,6 +85,9 @@ class Membership(models.Model):
     )
     # How many chats she runs at once (the chat uses it; the jour admin sets it).
     chat_capacity = models.PositiveSmallIntegerField(default=2)
+    # Housing rights: she may see the jour's protected-housing addresses and answer
+    # placement requests (the jour admin grants it; a jour admin always has it).
+    housing = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -175,6 +178,13 @@ class AuditAction(models.TextChoices):
     PROFILE_CHANGED = "profile_changed", _("Public profile changed")
     SENSITIVE_READ = "sensitive_read", _("Sensitive record read")
     CHAT_BLOCK = "chat_block", _("Chat session blocked")
+    HOUSING_RIGHTS_CHANGED = "housing_rights_changed", _("Housing rights changed")
+    HOUSING_UNIT_CHANGED = "housing_unit_changed", _("Housing unit changed")
+    PLACEMENT_REQUESTED = "placement_requested", _("Placement requested")
+    PLACEMENT_ANSWERED = "placement_answered", _("Placement request answered")
+    PLACEMENT_CHANGED = "placement_changed", _("Placement changed")
+    SUPPORT_CASE_CHANGED = "support_case_changed", _("Support case changed")
+    RECORDS_PURGED = "records_purged", _("Old records purged")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

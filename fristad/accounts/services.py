@@ -343,6 +343,27 @@ def jour_remove(*, actor: User, jour: Jour) -> None:
     jour_delete(jour=jour)
 
 
+@transaction.atomic
+def membership_set_housing(*, membership: Membership, housing: bool, actor: User) -> Membership:
+    """Give or take housing rights (addresses, placement requests, placements) at a jour.
+    A coordinator always has them, so hers cannot be taken."""
+    if membership.jour is None:
+        raise ValidationError(_("Housing rights belong to a jour role."))
+    if membership.role == Role.JOUR_ADMIN and not housing:
+        raise ValidationError(_("A coordinator always has housing rights."))
+    if membership.housing != housing:
+        membership.housing = housing
+        membership.save(update_fields=["housing"])
+        audit_record(
+            action=AuditAction.HOUSING_RIGHTS_CHANGED,
+            actor=actor,
+            jour=membership.jour,
+            target=membership.user.email,
+            detail="granted" if housing else "removed",
+        )
+    return membership
+
+
 def membership_set_chat_capacity(*, membership: Membership, capacity: int, actor: User) -> Membership:
     """How many chats at once she takes; set by her jour's coordinator."""
     if not 1 <= capacity <= 6:

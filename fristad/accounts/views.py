@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fristad.accounts import selectors, services, shifts
+from fristad.accounts import appointments, selectors, services, shifts
 from fristad.accounts.forms import (
     InviteAcceptForm,
     JourAddForm,
@@ -32,6 +32,7 @@ from fristad.accounts.forms import (
 )
 from fristad.accounts.ical import CalendarEvent, render_calendar
 from fristad.accounts.models import Role, ShiftKind, User
+from fristad.accounts.schedule import week_bounds
 from fristad.directory.hours import STOCKHOLM
 from fristad.directory.jourfile import format_exceptions, format_weekly
 from fristad.directory.models import Jour
@@ -125,6 +126,8 @@ def _invite_accept_existing(request: HttpRequest, token: str, invite: Any) -> Ht
 def jour_people(request: HttpRequest, jour_id: int) -> HttpResponse:
     user = _user(request)
     membership = selectors.jour_membership(user=user, jour_id=jour_id, roles=(Role.JOUR_ADMIN,))
+    if request.method == "POST" and request.POST.get("action") == "housing":
+        return _jour_person_housing(request, user, jour_id)
     form = JourInviteForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"jour": membership.jour, "form": form}
     if request.method == "POST" and form.is_valid():
@@ -140,6 +143,22 @@ def jour_people(request: HttpRequest, jour_id: int) -> HttpResponse:
     context["invites"] = list(selectors.jour_invites_open(user=user, jour_id=jour_id))
     context["role_form"] = RoleForm()
     return render(request, "accounts/jour_people.html", context)
+
+
+def _jour_person_housing(request: HttpRequest, user: User, jour_id: int) -> HttpResponse:
+    """The coordinator gives or takes a person's housing rights (posted to the people page)."""
+    raw = request.POST.get("membership", "")
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    person = selectors.jour_person(user=user, jour_id=jour_id, membership_id=int(raw))
+    try:
+        services.membership_set_housing(
+            membership=person, housing=request.POST.get("housing") == "1", actor=user
+        )
+        messages.success(request, _("Housing rights were changed."))
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    return HttpResponseRedirect(reverse("accounts:jour_people", kwargs={"jour_id": jour_id}))
 
 
 @login_required
@@ -342,6 +361,11 @@ def jour_schedule(request: HttpRequest, jour_id: int) -> HttpResponse:
     context: dict[str, Any] = {"jour": jour, "days": days, "day": day, "is_admin": is_admin}
     context["previous_week"] = day - timedelta(days=7)
     context["next_week"] = day + timedelta(days=7)
+    # Her own appointments elsewhere (stödperson): kind and time only.
+    week_start, week_end = week_bounds(day)
+    context["appointments"] = appointments.appointments_for(
+        user=user, start=week_start, end=week_end, jour_id=jour.pk
+    )
     if is_admin:
         people = [
             (m.user_id, str(m.user)) for m in selectors.jour_members_for_shifts(user=user, jour_id=jour_id)
@@ -446,6 +470,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
             summary=f"{ShiftKind(s.kind).label}: {s.jour.name}",
         )
         for s in own_shifts
+    ]
+    # Her stödperson appointments and the like: a kind and a time, never who or where.
+    now = timezone.now()
+    events += [
+        CalendarEvent(uid=item.uid, start=item.start, end=item.end, summary=item.summary)
+        for item in appointments.appointments_for(
+            user=_person, start=now - timedelta(weeks=2), end=now + timedelta(weeks=10)
+        )
     ]
     body = render_calendar(name=str(_("Jourschema")), events=events, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

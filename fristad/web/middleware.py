@@ -34,6 +34,12 @@ class AccessLogMiddleware:
         return response
 
 
+# Staff pages send their referrer to their own site only. Under "no-referrer" (the public
+# pages' policy) browsers send "Origin: null" with a form's POST (the Fetch standard), and
+# Django's CSRF check refuses it: no staff form could be sent, the sign-in included.
+STAFF_REFERRER_POLICY = "same-origin"
+
+
 class PublicPrivacyMiddleware:
     """Public responses carry no cookie, whatever a view or middleware tried."""
 
@@ -42,7 +48,9 @@ class PublicPrivacyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if is_public_path(request.path) and response.cookies:
+        if not is_public_path(request.path):
+            response.headers.setdefault("Referrer-Policy", STAFF_REFERRER_POLICY)
+        elif response.cookies:
             privacy_log.error(
                 "dropped cookies %s on public path %s", sorted(response.cookies), request.path[:200]
             )

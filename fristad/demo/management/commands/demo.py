@@ -8,10 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from fristad.accounts.demo import demo_staff_build
 from fristad.directory.demo import demo_network_build
 from fristad.directory.services import jourer_delete_demo
+from fristad.housing.demo import demo_housing_build
+from fristad.stats.demo import demo_contacts_build, demo_contacts_remove
+from fristad.support.demo import demo_support_build, demo_support_remove
 
 
 class Command(BaseCommand):
@@ -22,7 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["remove"]:
-            count = jourer_delete_demo()
+            with transaction.atomic():
+                # Their anonymous counts first: a removed member's counts are otherwise kept.
+                demo_contacts_remove()
+                demo_support_remove()
+                count = jourer_delete_demo()
             self.stdout.write(f"Removed {count} demo jourer.")
             return
         result = demo_network_build()
@@ -39,6 +47,9 @@ class Command(BaseCommand):
             "and phone numbers from PTS's series reserved for fiction. "
             "Remove them with: fristad demo --remove"
         )
+        self.stdout.write(
+            f"Demo housing: {demo_housing_build()} units with vacancies (FICTIONAL, marked demo)."
+        )
         if not settings.DEMO_MODE:
             self.stdout.write(
                 "Demo staff not created (set FRISTAD_DEMO=1 on a machine that is not production)."
@@ -51,6 +62,8 @@ class Command(BaseCommand):
                 f"  TOTP secret {credential.totp_secret}"
                 f"  ({credential.roles})"
             )
+        self.stdout.write(demo_support_build())
+        self.stdout.write(demo_contacts_build())
         self.stdout.write(
             "Sign in at http://127.0.0.1:8000/personal/ ; add the TOTP secret to an authenticator app."
         )
