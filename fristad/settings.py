@@ -38,6 +38,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Fernet keys for fields encrypted at rest (fristad/web/crypto.py), newest first. Unset: one
+# key derived from SECRET_KEY (a laptop); production sets its own and keeps it apart.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 # Demo staff with printed credentials: only on a laptop or a test machine, never in production.
 DEMO_MODE = env.bool("FRISTAD_DEMO", default=False)
@@ -134,15 +137,24 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
 REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=2000)
 if REDIS_URL:
+    # Redis pub/sub (channels-redis's RedisPubSubChannelLayer, publishes batched in
+    # fristad/web/layers.py), not its list-and-sorted-set
+    # core layer: a group send is one PUBLISH that each process subscribed to the group
+    # fans out to its own sockets, where the core layer ran a Lua script per send and
+    # silently dropped events once a process's shared channel was over capacity (at a
+    # thousand chats, one process saturated and thousands of messages were lost). It holds
+    # nothing in Redis: no chat leaves a key behind. Delivery is at most once, as with any
+    # channel layer; the chat's own sequence numbers, acks and resends make it exactly once.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "fristad.web.layers.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py allows 100 connections per pool unless told: a thousand chats
-                # need more at once (each socket's group_add/send borrows one).
-                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
+                "hosts": [{"address": REDIS_URL}],
                 "prefix": env.str("CHANNEL_PREFIX", default="fristad"),
-                "capacity": CHANNEL_CAPACITY,
+                # Every event is encrypted before it reaches Redis (Fernet, keyed from the
+                # secret key every process shares): her words cross Redis but must leave
+                # nothing readable there, not even in its slow log or a MONITOR session.
+                "symmetric_encryption_keys": [SECRET_KEY],
             },
         }
     }
@@ -357,3 +369,19 @@ CHAT_MAX_PER_SESSION = 2
 # Her messages: a burst of this many, then this many per second.
 CHAT_MESSAGE_BURST = 10
 CHAT_MESSAGE_RATE = 1.0
+
+# --- Stödperson -------------------------------------------------------------------
+# A closed support case is deleted this many days after its last appointment (or its
+# closing, if later) by `fristad purge-support-cases`; only anonymous counts stay.
+SUPPORT_PURGE_AFTER_DAYS = env.int("SUPPORT_PURGE_AFTER_DAYS", default=90)
+
+# --- Skyddat boende ---------------------------------------------------------------
+# An unanswered placement request expires after this long (`fristad housing-expire-requests`
+# runs on a schedule; an expired request can no longer be accepted even before it runs).
+HOUSING_REQUEST_EXPIRY_HOURS = env.int("HOUSING_REQUEST_EXPIRY_HOURS", default=48)
+# A vacancy figure not confirmed for this long is shown as stale.
+HOUSING_VACANCY_STALE_HOURS = env.int("HOUSING_VACANCY_STALE_HOURS", default=24)
+# Case references are cleared this many days after a stay ends or a request closes;
+# the counts (placements, nights, turned away) are deleted after HOUSING_KEEP_COUNTS_DAYS.
+HOUSING_CASE_REFERENCE_DAYS = env.int("HOUSING_CASE_REFERENCE_DAYS", default=90)
+HOUSING_KEEP_COUNTS_DAYS = env.int("HOUSING_KEEP_COUNTS_DAYS", default=730)

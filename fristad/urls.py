@@ -10,6 +10,8 @@ urlpatterns = i18n_patterns(
     path("personal/konto/", include("allauth.urls")),
     path("personal/", include("fristad.accounts.urls")),
     path("personal/", include("fristad.chat.staff_urls")),
+    path("personal/", include("fristad.housing.urls")),
+    path("personal/", include("fristad.support.urls")),
     path("personal/", include("fristad.stats.urls")),
     path("", include("fristad.chat.urls")),
     path("", include("fristad.directory.urls")),
