@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -318,8 +319,16 @@ def national_jour_remove(request: HttpRequest, jour_id: int) -> HttpResponse:
     if request.POST.get("confirm") != jour.slug:
         messages.error(request, _("Write the jour's short name to confirm the removal."))
     else:
-        services.jour_remove(actor=user, jour=jour)
-        messages.success(request, _("%(name)s was removed.") % {"name": jour.name})
+        try:
+            services.jour_remove(actor=user, jour=jour)
+        except ProtectedError as refused:
+            # Its records say why (housing: a stay not ended, a request not answered).
+            messages.error(
+                request,
+                _("%(name)s was not removed. %(reason)s") % {"name": jour.name, "reason": refused.args[0]},
+            )
+        else:
+            messages.success(request, _("%(name)s was removed.") % {"name": jour.name})
     return HttpResponseRedirect(reverse("accounts:national_jourer"))
 
 

@@ -15,7 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from fristad.directory.models import Jour, Service
-from fristad.housing.models import HousingUnit, PermitStatus, SecurityLevel, StaffedHours
+from fristad.housing.models import (
+    HousingUnit,
+    PermitStatus,
+    PlacementRequest,
+    RequestItem,
+    SecurityLevel,
+    StaffedHours,
+    Stay,
+    TurnedAway,
+)
 
 UNIT_NAMES = ("Lägenheten Tallen (demo)", "Huset Eken (demo)", "Våningen Björken (demo)")
 LANGUAGE_SETS = (["sv"], ["sv", "en"], ["sv", "ar", "en"], ["sv", "fa"], ["sv", "so", "ti"])
@@ -62,3 +71,16 @@ def demo_housing_build() -> int:
             HousingUnit.objects.update_or_create(jour=jour, name=UNIT_NAMES[number], defaults=defaults)
             count += 1
     return count
+
+
+@transaction.atomic
+def demo_housing_remove() -> None:
+    """Before the demo jourer go: their stays, counts and requests too (a removed member's
+    housing history is otherwise kept as a former member's, and a stay still going or a
+    request waiting for an answer would stop the removal)."""
+    demo_items = RequestItem.objects.filter(jour__is_demo=True)
+    requests = set(demo_items.values_list("request_id", flat=True))
+    demo_items.delete()
+    PlacementRequest.objects.filter(pk__in=requests, items__isnull=True).delete()
+    Stay.objects.filter(jour__is_demo=True).delete()  # its placements go with it
+    TurnedAway.objects.filter(jour__is_demo=True).delete()

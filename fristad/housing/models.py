@@ -11,6 +11,7 @@ month, reason, women, children).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,42 @@ from django.utils.translation import gettext_lazy as _
 from fristad.directory.models import Jour
 from fristad.geo.models import Municipality
 from fristad.web.crypto import EncryptedTextField
+
+
+def _ongoing_refuses_removal(message: str, ongoing: Any) -> None:
+    if ongoing.exists() if hasattr(ongoing, "exists") else any(ongoing):
+        raise models.ProtectedError(message, set(ongoing))
+
+
+def keep_history_unless_ongoing(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """``on_delete`` of a stay's jour. A removed member's ended stays stay in the national
+    statistics as a former member's (the jour set to NULL), as its contact records do;
+    a jour with a stay still going cannot be removed: end the stay first."""
+    ongoing = (
+        sub_objs.filter(end__isnull=True)
+        if hasattr(sub_objs, "filter")
+        else [stay for stay in sub_objs if stay.end is None]
+    )
+    _ongoing_refuses_removal(
+        str(_("It still has stays in protected housing that have not ended. End them first.")),
+        ongoing,
+    )
+    models.SET_NULL(collector, field, sub_objs, using)
+
+
+def cascade_unless_pending(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """``on_delete`` of a request item's jour: a social services request still waiting for
+    this jour's answer keeps the jour (answer or decline it first); answered ones go with it."""
+    pending = (
+        sub_objs.filter(state=ItemState.PENDING)
+        if hasattr(sub_objs, "filter")
+        else [item for item in sub_objs if item.state == ItemState.PENDING]
+    )
+    _ongoing_refuses_removal(
+        str(_("It still has placement requests waiting for an answer. Answer them first.")),
+        pending,
+    )
+    models.CASCADE(collector, field, sub_objs, using)
 
 
 class PermitStatus(models.TextChoices):
@@ -158,7 +195,7 @@ class RequestItem(models.Model):
 
     request = models.ForeignKey(PlacementRequest, on_delete=models.CASCADE, related_name="items")
     unit = models.ForeignKey(HousingUnit, on_delete=models.CASCADE, related_name="request_items")
-    jour = models.ForeignKey(Jour, on_delete=models.CASCADE, related_name="+")
+    jour = models.ForeignKey(Jour, on_delete=cascade_unless_pending, related_name="+")
     state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.PENDING)
     decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -182,7 +219,10 @@ class Stay(models.Model):
     """One household's stay at a unit: placed by a municipality, or (``municipality`` empty)
     protection the jour gives itself. The people are ``Placement`` rows."""
 
-    jour = models.ForeignKey(Jour, on_delete=models.CASCADE, related_name="housing_stays")
+    # NULL: a former member's (kept for the statistics; see keep_history_unless_ongoing).
+    jour = models.ForeignKey(
+        Jour, null=True, on_delete=keep_history_unless_ongoing, related_name="housing_stays"
+    )
     unit = models.ForeignKey(HousingUnit, null=True, on_delete=models.SET_NULL, related_name="stays")
     municipality = models.ForeignKey(
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -219,7 +259,7 @@ class Placement(models.Model):
     Statistics aggregate these columns directly (jour, kind, start, end, nights)."""
 
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="people")
-    jour = models.ForeignKey(Jour, on_delete=models.CASCADE, related_name="+")
+    jour = models.ForeignKey(Jour, null=True, on_delete=models.SET_NULL, related_name="+")
     municipality = models.ForeignKey(
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -260,7 +300,7 @@ class TurnedAway(models.Model):
     logged by hand. Counted per jour and month (``month`` is its first day)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    jour = models.ForeignKey(Jour, on_delete=models.CASCADE, related_name="+")
+    jour = models.ForeignKey(Jour, null=True, on_delete=models.SET_NULL, related_name="+")
     month = models.DateField()
     reason = models.CharField(max_length=16, choices=TurnedAwayReason.choices)
     source = models.CharField(max_length=8, choices=TurnedAwaySource.choices)

@@ -13,7 +13,7 @@ from django.db import transaction
 from fristad.accounts.demo import demo_staff_build
 from fristad.directory.demo import demo_network_build
 from fristad.directory.services import jourer_delete_demo
-from fristad.housing.demo import demo_housing_build
+from fristad.housing.demo import demo_housing_build, demo_housing_remove
 from fristad.stats.demo import demo_contacts_build, demo_contacts_remove
 from fristad.support.demo import demo_support_build, demo_support_remove
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 # Their anonymous counts first: a removed member's counts are otherwise kept.
                 demo_contacts_remove()
                 demo_support_remove()
+                demo_housing_remove()
                 count = jourer_delete_demo()
             self.stdout.write(f"Removed {count} demo jourer.")
             return
