@@ -20,7 +20,7 @@ install: $(STAMP)
 ## Install, migrate, load the demo network and serve it at http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/fristad migrate --no-input
-	FRISTAD_DEMO=1 $(BIN)/fristad demo
+	FRISTAD_DEMO=1 $(BIN)/fristad demo --site-url http://$(HOST):$(PORT)
 	$(BIN)/fristad collectstatic --no-input --verbosity 0
 	$(BIN)/fristad serve --host $(HOST) --port $(PORT)
 

@@ -237,3 +237,11 @@ def test_demo_remove_leaves_no_demo_counts_behind(sample_jourer: list[Jour], set
     call_command("demo", "--remove", stdout=io.StringIO())
     assert not ContactRecord.objects.filter(jour__isnull=True).exists()
     assert not SupportAppointmentCount.objects.filter(jour__isnull=True).exists()
+
+
+def test_demo_staff_hint_points_where_the_site_is_served(db: None, settings: Any) -> None:
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    call_command("demo", "--site-url", "http://127.0.0.1:8123/", stdout=out)
+    assert "Sign in at http://127.0.0.1:8123/personal/ " in out.getvalue()
+    assert ":8000" not in out.getvalue()

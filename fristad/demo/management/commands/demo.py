@@ -23,6 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--remove", action="store_true", help="Delete every demo jour (is_demo) instead.")
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site will be served (only for the sign-in hint it prints).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["remove"]:
@@ -65,6 +70,5 @@ class Command(BaseCommand):
             )
         self.stdout.write(demo_support_build())
         self.stdout.write(demo_contacts_build())
-        self.stdout.write(
-            "Sign in at http://127.0.0.1:8000/personal/ ; add the TOTP secret to an authenticator app."
-        )
+        site = options["site_url"].rstrip("/")
+        self.stdout.write(f"Sign in at {site}/personal/ ; add the TOTP secret to an authenticator app.")
