@@ -379,6 +379,9 @@ SUPPORT_PURGE_AFTER_DAYS = env.int("SUPPORT_PURGE_AFTER_DAYS", default=90)
 # An unanswered placement request expires after this long (`fristad housing-expire-requests`
 # runs on a schedule; an expired request can no longer be accepted even before it runs).
 HOUSING_REQUEST_EXPIRY_HOURS = env.int("HOUSING_REQUEST_EXPIRY_HOURS", default=48)
+# The site's own address (https://fristad.example), for links in e-mails sent by scheduled
+# commands, where there is no request to take it from. Unset: those e-mails are not sent.
+SITE_URL = env.str("SITE_URL", default="")
 # A vacancy figure not confirmed for this long is shown as stale.
 HOUSING_VACANCY_STALE_HOURS = env.int("HOUSING_VACANCY_STALE_HOURS", default=24)
 # Case references are cleared this many days after a stay ends or a request closes;

@@ -3,13 +3,17 @@ jourer, municipalities or units, and never the address."""
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from typing import Any
 
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 from fristad.accounts.models import Membership
 from fristad.housing import services
-from fristad.housing.models import HousingUnit
+from fristad.housing.models import HousingUnit, PlacementRequest
 from tests.conftest import Staff
 from tests.housing_helpers import ADDRESS, make_unit, send_request
 
@@ -85,3 +89,43 @@ class BrokenBackend:
 
     def send_messages(self, messages: Any) -> int:
         raise ConnectionRefusedError("no mail server")
+
+
+def test_an_expired_request_tells_the_caseworker_with_only_a_link(
+    staff: Staff, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    unit = make_unit(staff.jour_a, staff.admin_a)
+    request = send_request(staff.caseworker, [unit], reference=REFERENCE)
+    PlacementRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    mail.outbox.clear()
+    settings.SITE_URL = "https://fristad.test"
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("housing_expire_requests", stdout=out)
+    assert "1 placement requests expired." in out.getvalue()
+    assert [m.to for m in mail.outbox] == [["caseworker@staff.test"]]
+    message = mail.outbox[0]
+    for secret in forbidden(staff, unit):
+        assert secret not in f"{message.subject}\n{message.body}", secret
+    links = [word for word in message.body.split() if "://" in word]
+    assert links == [f"https://fristad.test/personal/boende/kommun/0180/forfragningar/{request.pk}/"]
+    # Run again: nothing more expires, nobody is told twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("housing_expire_requests", verbosity=0)
+    assert len(mail.outbox) == 1
+
+
+def test_without_the_sites_address_expiry_sends_nothing_and_says_why(
+    staff: Staff, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    unit = make_unit(staff.jour_a, staff.admin_a)
+    request = send_request(staff.caseworker, [unit])
+    PlacementRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    mail.outbox.clear()
+    settings.SITE_URL = ""
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("housing_expire_requests", "--site-url", "", stdout=out)
+    assert mail.outbox == []
+    assert "set SITE_URL" in out.getvalue()
+    assert PlacementRequest.objects.get(pk=request.pk).status == "closed"

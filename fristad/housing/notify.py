@@ -51,3 +51,13 @@ def request_answered(*, base_url: str, code: str, request_id: int, to: list[str]
             "link": base_url.rstrip("/") + path
         }
         _later(subject=_("Placement request answered"), body=body, to=to)
+
+
+def request_expired(*, base_url: str, code: str, request_id: int, to: list[str]) -> None:
+    """To the caseworker who sent the request: no jour answered in time."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("housing:request", kwargs={"code": code, "request_id": request_id})
+        body = _(
+            "A placement request expired before every jour had answered. Sign in to see it:\n\n%(link)s\n"
+        ) % {"link": base_url.rstrip("/") + path}
+        _later(subject=_("Placement request expired"), body=body, to=to)

@@ -518,8 +518,10 @@ def placement_request_cancel(*, actor: User, request: PlacementRequest, now: dat
 
 
 @transaction.atomic
-def requests_expire(*, now: datetime | None = None) -> int:
-    """Open requests past their time: the pending units expire, the request closes. Returns how many."""
+def requests_expire(*, now: datetime | None = None, base_url: str = "") -> int:
+    """Open requests past their time: the pending units expire, the request closes, and (given
+    the site's address for the link) the caseworker who sent it gets an e-mail: she may still
+    have a woman waiting. Returns how many."""
     now = now or timezone.now()
     due = list(
         PlacementRequest.objects.select_for_update()
@@ -535,6 +537,13 @@ def requests_expire(*, now: datetime | None = None) -> int:
     closed = PlacementRequest.objects.filter(pk__in=due, status=RequestStatus.OPEN).update(
         status=RequestStatus.CLOSED, closed_at=now
     )
+    if base_url:
+        for request in PlacementRequest.objects.filter(pk__in=due).select_related("created_by"):
+            creator = request.created_by
+            if creator is not None and creator.is_active:
+                notify.request_expired(
+                    base_url=base_url, code=request.municipality_id, request_id=request.pk, to=[creator.email]
+                )
     return closed
 
 
