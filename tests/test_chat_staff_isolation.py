@@ -16,9 +16,9 @@ from django.urls import URLResolver, get_resolver, reverse
 from fristad.chat.models import CannedResponse, ChatSettings
 from fristad.chat.staff_urls import urlpatterns
 from tests.conftest import Staff
+from tests.isolation import ROLES, signed_in
 
 pytestmark = pytest.mark.django_db
-ROLES = ["anonymous", "national", "admin_a", "kvinna_a", "admin_b", "kvinna_b", "caseworker"]
 MISSING_JOUR = 999999
 # jour_a (stockholm) chats; jour_b (malmo) does not.
 CONSOLE_ALLOWED = {"admin_a", "kvinna_a"}
@@ -26,10 +26,7 @@ MATRIX = {"console", "jour_chat"}
 
 
 def client_for(staff: Staff, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(staff, role))
-    return client
+    return Client() if role == "anonymous" else signed_in(getattr(staff, role))
 
 
 def test_every_chat_staff_url_is_in_the_matrix() -> None:

@@ -11,22 +11,29 @@ get "not found", byte for byte like a jour or record that does not exist, and no
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
-from fristad.accounts.models import AuditEvent, Membership, User
+from fristad.accounts.models import AuditEvent
 from fristad.directory.models import Jour
 from fristad.stats import services
 from fristad.stats.models import ContactRecord
 from fristad.stats.periods import stockholm_today
 from fristad.stats.urls import contact_urlpatterns as urlpatterns
 from tests.conftest import Staff
-from tests.isolation import HOME, ROLES, assert_matrix_covers, check_request, verdict_for, without_own
+from tests.isolation import (
+    ROLES,
+    Case,
+    Expect,
+    Matrix,
+    Param,
+    StaffWorld,
+    jour_cases,
+    jour_member_allowed,
+    signed_in,
+)
 
 MISSING_JOUR = 999999
 MISSING_RECORD = uuid.UUID("00000000-0000-4000-8000-000000000000")
@@ -34,21 +41,10 @@ TODAY = stockholm_today()
 
 
 @dataclass
-class World:
-    staff: Staff
-    jours: dict[str, Jour]
+class World(StaffWorld):
+    """Each jour's record; what would betray a jour is its name and its people (``StaffWorld``)."""
+
     record: dict[str, ContactRecord]
-
-    def user(self, role: str) -> User | None:
-        return None if role == "anonymous" else getattr(self.staff, role)
-
-    def jour_strings(self, key: str) -> set[str]:
-        """What would betray jour ``key``: its name, its people."""
-        jour = self.jours[key]
-        strings = {jour.name, jour.name.replace("ö", "&ouml;")}
-        for membership in Membership.objects.filter(jour=jour).select_related("user"):
-            strings |= {membership.user.email, membership.user.full_name}
-        return strings
 
 
 @pytest.fixture
@@ -61,14 +57,6 @@ def world(staff: Staff) -> World:
         for key, jour in jours.items()
     }
     return World(staff, jours, records)
-
-
-@dataclass(frozen=True)
-class Case:
-    role: str
-    scope: str
-    jour: str  # "a" / "b": the jour in the URL
-    objects: str  # "a" / "b": the jour the record belongs to
 
 
 def fingerprint() -> tuple[Any, ...]:
@@ -85,17 +73,6 @@ def fingerprint() -> tuple[Any, ...]:
 # None: the method is not allowed (405) to anyone.
 
 
-@dataclass(frozen=True)
-class Expect:
-    params: frozenset[str]
-    get: str | None
-    post: str | None
-    post_status: int = 302
-    post_data: Callable[[World, Case], dict[str, Any]] = field(default=lambda w, c: {})
-    # After an allowed POST: did the action really happen?
-    done: Callable[[World, Case], bool] | None = None
-
-
 def _answers(w: World, c: Case) -> dict[str, Any]:
     return {
         "date": TODAY.isoformat(),
@@ -110,14 +87,14 @@ def _answers(w: World, c: Case) -> dict[str, Any]:
     }
 
 
-EXPECTED: dict[str, Expect] = {
+EXPECTED: dict[str, Expect[World]] = {
     "contact_records": Expect(frozenset({"jour_id"}), get="jour_member", post=None),
     "contact_record_new": Expect(
         frozenset({"jour_id"}),
         get="jour_member",
         post="jour_member",
         post_data=_answers,
-        done=lambda w, c: ContactRecord.objects.filter(jour=w.jours[c.jour], channel="visit").exists(),
+        done=lambda w, c: ContactRecord.objects.filter(jour=w.jours[c.place], channel="visit").exists(),
     ),
     "contact_record_edit": Expect(
         frozenset({"jour_id", "record_id"}),
@@ -135,84 +112,30 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+MATRIX = Matrix(
+    namespace="stats",
+    expected=EXPECTED,
+    params={
+        "jour_id": Param(lambda w, c: w.jours[c.place].pk, MISSING_JOUR),
+        "record_id": Param(lambda w, c: w.record[c.objects].pk, MISSING_RECORD),
+    },
+    cases=lambda role, params: jour_cases(role, params, object_params={"record_id"}, noun="record"),
+    allowed=jour_member_allowed,
+    fingerprint=fingerprint,
+)
+
+
 def test_every_stats_url_is_in_the_matrix() -> None:
-    assert_matrix_covers(urlpatterns, {name: e.params for name, e in EXPECTED.items()}, "contact record")
-
-
-# --- Running one case --------------------------------------------------------------------
-
-
-def cases_for(name: str, role: str) -> list[Case]:
-    params = EXPECTED[name].params
-    if role in HOME:
-        home = HOME[role]
-        other = "b" if home == "a" else "a"
-        cases = [Case(role, "own", home, home), Case(role, "other", other, other)]
-        if "record_id" in params:
-            # Her own jour in the URL with another jour's record, and the other way round.
-            cases += [Case(role, "own jour, other's record", home, other)]
-            cases += [Case(role, "other jour, own record", other, home)]
-        return cases
-    return [Case(role, "jour a", "a", "a"), Case(role, "jour b", "b", "b")]
-
-
-def allowed(who: str | None, case: Case) -> bool:
-    if who is None or case.role == "anonymous":
-        return False
-    home = HOME.get(case.role)
-    return who == "jour_member" and home is not None and case.jour == home and case.objects == home
-
-
-def kwargs_for(w: World, name: str, case: Case, *, missing: bool = False) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {}
-    for param in EXPECTED[name].params:
-        if param == "jour_id":
-            kwargs[param] = MISSING_JOUR if missing else w.jours[case.jour].pk
-        elif param == "record_id":
-            kwargs[param] = MISSING_RECORD if missing else w.record[case.objects].pk
-        else:  # pragma: no cover - the coverage test names every parameter
-            raise AssertionError(f"unknown URL parameter {param}")
-    return kwargs
-
-
-def foreign_strings(w: World, case: Case) -> set[str]:
-    keys = {case.jour, case.objects} - {HOME.get(case.role)}
-    return without_own((s for key in keys for s in w.jour_strings(key)), w.user(case.role))
-
-
-def run_case(w: World, name: str, case: Case, method: str) -> None:
-    expect = EXPECTED[name]
-    who = expect.get if method == "GET" else expect.post
-    check_request(
-        label=f"{method} {name} as {case.role} ({case.scope})",
-        method=method,
-        url=reverse(f"stats:{name}", kwargs=kwargs_for(w, name, case)),
-        missing_url=reverse(f"stats:{name}", kwargs=kwargs_for(w, name, case, missing=True)),
-        user=w.user(case.role),
-        verdict=verdict_for(anonymous=case.role == "anonymous", who=who, allowed=lambda: allowed(who, case)),
-        fingerprint=fingerprint,
-        data=expect.post_data(w, case) if method == "POST" else {},
-        ok_status=200 if method == "GET" else expect.post_status,
-        done=(lambda: expect.done(w, case)) if expect.done is not None else None,
-        leaks=lambda: foreign_strings(w, case),
-    )
+    MATRIX.assert_covers(urlpatterns, "contact record")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_matrix(world: World, name: str, role: str) -> None:
-    for case in cases_for(name, role):
-        for method in ("GET", "POST"):
-            run_case(world, name, case, method)
+    MATRIX.check(world, name, role)
 
 
 # --- The cases the matrix stands on, spelled out ---------------------------------------
-
-
-def signed_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def test_another_jour_cannot_read_correct_or_remove_a_record(world: World) -> None:

@@ -11,13 +11,11 @@ an id that does not exist, and changes nothing (not even the audit log).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from fristad.accounts.models import AuditEvent, Membership, Role, User
@@ -37,7 +35,7 @@ from fristad.housing.models import (
 from fristad.housing.urls import urlpatterns
 from tests.conftest import Staff, make_staff_user
 from tests.housing_helpers import ADDRESS, caseworker_elsewhere, make_unit, send_request
-from tests.isolation import assert_matrix_covers, check_request, verdict_for, without_own
+from tests.isolation import Case, Expect, Matrix, Param, at_home, jour_cases, jour_strings, signed_in
 
 MISSING_ID = 999999
 MISSING_CODE = "9999"
@@ -75,13 +73,9 @@ class World:
         return self.users.get(role)
 
     def strings(self, key: str) -> set[str]:
-        """What would betray jour or municipality ``key``: names, units, address, case reference."""
-        jour = self.jours[key]
+        """What would betray jour or municipality ``key``: names, people, units, address, case reference."""
         unit = HousingUnit.objects.get(pk=self.unit[key].pk)
-        found = {jour.name, jour.name.replace("ö", "&ouml;"), unit.name, unit.address}
-        found.add(self.request[key].case_reference)
-        for membership in Membership.objects.filter(jour=jour).select_related("user"):
-            found |= {membership.user.email}
+        found = jour_strings(self.jours[key]) | {unit.name, unit.address, self.request[key].case_reference}
         return {s for s in found if s}
 
 
@@ -113,14 +107,6 @@ def world(staff: Staff) -> World:
     return World(staff, users, jours, unit, request, item, stay)
 
 
-@dataclass(frozen=True)
-class Case:
-    role: str
-    scope: str
-    place: str  # "a" / "b": the jour or municipality in the URL
-    objects: str  # "a" / "b": whose unit, request or stay it is
-
-
 def fingerprint() -> tuple[Any, ...]:
     return (
         list(HousingUnit.objects.order_by("pk").values()),
@@ -135,16 +121,6 @@ def fingerprint() -> tuple[Any, ...]:
 
 # "jour_member": anyone at the jour in the URL; "jour_housing": a member with housing rights;
 # "caseworker": a caseworker of the municipality in the URL; None: 405 to everyone.
-
-
-@dataclass(frozen=True)
-class Expect:
-    params: frozenset[str]
-    get: str | None
-    post: str | None
-    post_status: int = 302
-    post_data: Callable[[World, Case], dict[str, Any]] = field(default=lambda w, c: {})
-    done: Callable[[World, Case], bool] | None = None
 
 
 def _unit_form(w: World, c: Case) -> dict[str, Any]:
@@ -180,7 +156,7 @@ def _request_form(w: World, c: Case) -> dict[str, Any]:
     }
 
 
-EXPECTED: dict[str, Expect] = {
+EXPECTED: dict[str, Expect[World]] = {
     "jour_housing": Expect(frozenset({"jour_id"}), get="jour_member", post=None),
     "unit_new": Expect(
         frozenset({"jour_id"}),
@@ -262,98 +238,54 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
-def test_every_housing_url_is_in_the_matrix() -> None:
-    assert_matrix_covers(urlpatterns, {name: e.params for name, e in EXPECTED.items()}, "housing")
-
-
 OBJECT_PARAMS = {"unit_id", "item_id", "stay_id", "request_id"}
 
 
-def cases_for(name: str, role: str) -> list[Case]:
-    params = EXPECTED[name].params
+def cases_for(role: str, params: frozenset[str]) -> list[Case]:
+    """A caseworker's URL names her municipality (``code``), the others a jour."""
     homes = HOME_MUNICIPALITY if "code" in params else HOME_JOUR
-    if role in homes:
-        home = homes[role]
-        other = "b" if home == "a" else "a"
-        cases = [Case(role, "own", home, home), Case(role, "other", other, other)]
-        if params & OBJECT_PARAMS:
-            cases += [Case(role, "own place, other's object", home, other)]
-            cases += [Case(role, "other place, own object", other, home)]
-        return cases
-    return [Case(role, "place a", "a", "a"), Case(role, "place b", "b", "b")]
+    return jour_cases(role, params, object_params=OBJECT_PARAMS, homes=homes, where="place")
 
 
 def allowed(who: str | None, case: Case) -> bool:
     if who is None or case.role == "anonymous":
         return False
     if who == "caseworker":
-        home = HOME_MUNICIPALITY.get(case.role)
-    else:
-        home = HOME_JOUR.get(case.role)
-        if who == "jour_housing" and case.role not in HOUSING_RIGHTS:
-            return False
-    return home is not None and case.place == home and case.objects == home
+        return at_home(case, HOME_MUNICIPALITY)
+    if who == "jour_housing" and case.role not in HOUSING_RIGHTS:
+        return False
+    return at_home(case, HOME_JOUR)
 
 
-def kwargs_for(w: World, name: str, case: Case, *, missing: bool = False) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {}
-    for param in EXPECTED[name].params:
-        if param == "jour_id":
-            kwargs[param] = MISSING_ID if missing else w.jours[case.place].pk
-        elif param == "code":
-            kwargs[param] = MISSING_CODE if missing else CODES[case.place]
-        elif param == "unit_id":
-            kwargs[param] = MISSING_ID if missing else w.unit[case.objects].pk
-        elif param == "item_id":
-            kwargs[param] = MISSING_ID if missing else w.item[case.objects].pk
-        elif param == "stay_id":
-            kwargs[param] = MISSING_ID if missing else w.stay[case.objects].pk
-        elif param == "request_id":
-            kwargs[param] = MISSING_ID if missing else w.request[case.objects].pk
-        else:  # pragma: no cover - the coverage test names every parameter
-            raise AssertionError(f"unknown URL parameter {param}")
-    return kwargs
+MATRIX = Matrix(
+    namespace="housing",
+    expected=EXPECTED,
+    params={
+        "jour_id": Param(lambda w, c: w.jours[c.place].pk, MISSING_ID),
+        "code": Param(lambda w, c: CODES[c.place], MISSING_CODE),
+        "unit_id": Param(lambda w, c: w.unit[c.objects].pk, MISSING_ID),
+        "item_id": Param(lambda w, c: w.item[c.objects].pk, MISSING_ID),
+        "stay_id": Param(lambda w, c: w.stay[c.objects].pk, MISSING_ID),
+        "request_id": Param(lambda w, c: w.request[c.objects].pk, MISSING_ID),
+    },
+    cases=cases_for,
+    allowed=allowed,
+    fingerprint=fingerprint,
+    homes=HOME_JOUR | HOME_MUNICIPALITY,
+)
 
 
-def foreign_strings(w: World, case: Case) -> set[str]:
-    home = HOME_JOUR.get(case.role) or HOME_MUNICIPALITY.get(case.role)
-    keys = {case.place, case.objects} - {home}
-    return without_own((s for key in keys for s in w.strings(key)), w.user(case.role))
-
-
-def run_case(w: World, name: str, case: Case, method: str) -> None:
-    expect = EXPECTED[name]
-    who = expect.get if method == "GET" else expect.post
-    check_request(
-        label=f"{method} {name} as {case.role} ({case.scope})",
-        method=method,
-        url=reverse(f"housing:{name}", kwargs=kwargs_for(w, name, case)),
-        missing_url=reverse(f"housing:{name}", kwargs=kwargs_for(w, name, case, missing=True)),
-        user=w.user(case.role),
-        verdict=verdict_for(anonymous=case.role == "anonymous", who=who, allowed=lambda: allowed(who, case)),
-        fingerprint=fingerprint,
-        data=expect.post_data(w, case) if method == "POST" else {},
-        ok_status=200 if method == "GET" else expect.post_status,
-        done=(lambda: expect.done(w, case)) if expect.done is not None else None,
-        leaks=lambda: foreign_strings(w, case),
-    )
+def test_every_housing_url_is_in_the_matrix() -> None:
+    MATRIX.assert_covers(urlpatterns, "housing")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_matrix(world: World, name: str, role: str) -> None:
-    for case in cases_for(name, role):
-        for method in ("GET", "POST"):
-            run_case(world, name, case, method)
+    MATRIX.check(world, name, role)
 
 
 # --- Spelled out ---------------------------------------------------------------------
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_address_is_shown_only_to_the_jours_staff_with_housing_rights(world: World) -> None:

@@ -11,14 +11,12 @@ the answer for an id that does not exist, and changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from fristad.accounts import services, shifts
 from fristad.accounts.models import (
@@ -36,13 +34,16 @@ from fristad.directory.hours import STOCKHOLM
 from fristad.directory.models import Jour, Phone
 from tests.conftest import Staff
 from tests.isolation import (
-    HOME,
     ROLES,
-    assert_matrix_covers,
-    check_request,
+    Case,
+    Expect,
+    Matrix,
+    Param,
+    StaffWorld,
+    at_home,
+    jour_cases,
     normalized,
-    verdict_for,
-    without_own,
+    signed_in,
 )
 
 MISSING_ID = 999999
@@ -56,26 +57,17 @@ ADMINS = {"admin_a", "admin_b"}
 
 
 @dataclass
-class World:
-    staff: Staff
-    jours: dict[str, Jour]
+class World(StaffWorld):
     kvinna_membership: dict[str, int]
     invite: dict[str, Invite]
     invite_token: dict[str, str]
     shift: dict[str, Shift]
     feed_token: dict[str, str]
 
-    def user(self, role: str) -> User | None:
-        return None if role == "anonymous" else getattr(self.staff, role)
-
-    def people_strings(self, key: str) -> set[str]:
+    def strings(self, key: str) -> set[str]:
         """What would betray jour ``key``: its name, its people, its open invites."""
-        jour = self.jours[key]
-        strings = {jour.name, jour.name.replace("ö", "&ouml;")}
-        for membership in Membership.objects.filter(jour=jour).select_related("user"):
-            strings |= {membership.user.email, membership.user.full_name}
-        strings |= set(Invite.objects.filter(jour=jour).values_list("email", flat=True))
-        return strings
+        invited = Invite.objects.filter(jour=self.jours[key]).values_list("email", flat=True)
+        return super().strings(key) | set(invited)
 
 
 @pytest.fixture
@@ -101,14 +93,6 @@ def world(staff: Staff) -> World:
     return World(staff, jours, kvinna_membership, invite, invite_token, shift, feed_token)
 
 
-@dataclass(frozen=True)
-class Case:
-    role: str
-    scope: str
-    jour: str | None  # "a" / "b": the jour in the URL
-    objects: str | None  # "a" / "b": the jour the membership, invite, shift or token belong to
-
-
 def fingerprint() -> tuple[Any, ...]:
     """Everything a staff action could change."""
     return (
@@ -129,21 +113,6 @@ def fingerprint() -> tuple[Any, ...]:
 # Who may: "any" (any signed-in staff; anyone at all on a public token URL),
 # "jour_admin" / "jour_member" (of the jour in the URL, objects of that jour),
 # "national" (the national office); None: the method is not allowed (405) to anyone.
-
-
-@dataclass(frozen=True)
-class Expect:
-    params: frozenset[str]
-    get: str | None
-    post: str | None
-    get_status: int = 200
-    post_status: int = 302
-    # Public: reachable without signing in (the token is the key).
-    public: bool = False
-    token: str = ""  # "invite" or "feed"
-    post_data: Callable[[World, Case], dict[str, Any]] = field(default=lambda w, c: {})
-    # After an allowed POST: did the action really happen?
-    done: Callable[[World, Case], bool] | None = None
 
 
 def _profile_data(w: World, c: Case) -> dict[str, Any]:
@@ -178,17 +147,7 @@ def _shift_data(w: World, c: Case) -> dict[str, Any]:
     }
 
 
-def _jour(w: World, c: Case) -> Jour:
-    assert c.jour is not None
-    return w.jours[c.jour]
-
-
-def _objects(w: World, c: Case) -> Jour:
-    assert c.objects is not None
-    return w.jours[c.objects]
-
-
-EXPECTED: dict[str, Expect] = {
+EXPECTED: dict[str, Expect[World]] = {
     "dashboard": Expect(frozenset(), get="any", post="any", post_status=200),
     "pledge": Expect(
         frozenset(),
@@ -202,7 +161,7 @@ EXPECTED: dict[str, Expect] = {
         get="any",
         post="any",
         public=True,
-        token="invite",
+        values={"token": lambda w, c: w.invite_token[c.objects]},
         post_data=lambda w, c: {
             "full_name": "Ny Jourkvinna",
             "password1": NEW_PASSWORD,
@@ -210,9 +169,9 @@ EXPECTED: dict[str, Expect] = {
         },
         done=lambda w, c: (
             Membership.objects.filter(
-                user__email=w.invite[c.objects or ""].email, jour=_objects(w, c), role=Role.JOURKVINNA
+                user__email=w.invite[c.objects].email, jour=w.jours[c.objects], role=Role.JOURKVINNA
             ).exists()
-            and Invite.objects.get(pk=w.invite[c.objects or ""].pk).accepted_at is not None
+            and Invite.objects.get(pk=w.invite[c.objects].pk).accepted_at is not None
         ),
     ),
     "jour_people": Expect(
@@ -221,35 +180,35 @@ EXPECTED: dict[str, Expect] = {
         post="jour_admin",
         post_status=200,
         post_data=lambda w, c: {"email": f"ny-{c.role}@staff.test", "role": "jourkvinna"},
-        done=lambda w, c: Invite.objects.filter(email=f"ny-{c.role}@staff.test", jour=_jour(w, c)).exists(),
+        done=lambda w, c: Invite.objects.filter(
+            email=f"ny-{c.role}@staff.test", jour=w.jours[c.place]
+        ).exists(),
     ),
     "jour_person_role": Expect(
         frozenset({"jour_id", "membership_id"}),
         get=None,
         post="jour_admin",
         post_data=lambda w, c: {"role": "jour_admin"},
-        done=lambda w, c: (
-            Membership.objects.get(pk=w.kvinna_membership[c.objects or ""]).role == Role.JOUR_ADMIN
-        ),
+        done=lambda w, c: Membership.objects.get(pk=w.kvinna_membership[c.objects]).role == Role.JOUR_ADMIN,
     ),
     "jour_person_remove": Expect(
         frozenset({"jour_id", "membership_id"}),
         get=None,
         post="jour_admin",
-        done=lambda w, c: not Membership.objects.filter(pk=w.kvinna_membership[c.objects or ""]).exists(),
+        done=lambda w, c: not Membership.objects.filter(pk=w.kvinna_membership[c.objects]).exists(),
     ),
     "jour_invite_revoke": Expect(
         frozenset({"jour_id", "invite_id"}),
         get=None,
         post="jour_admin",
-        done=lambda w, c: Invite.objects.get(pk=w.invite[c.objects or ""].pk).revoked_at is not None,
+        done=lambda w, c: Invite.objects.get(pk=w.invite[c.objects].pk).revoked_at is not None,
     ),
     "jour_profile": Expect(
         frozenset({"jour_id"}),
         get="jour_admin",
         post="jour_admin",
         post_data=_profile_data,
-        done=lambda w, c: Jour.objects.get(pk=_jour(w, c).pk).email == f"profil-{c.role}@jour.test",
+        done=lambda w, c: Jour.objects.get(pk=w.jours[c.place].pk).email == f"profil-{c.role}@jour.test",
     ),
     "jour_audit": Expect(frozenset({"jour_id"}), get="jour_admin", post="jour_admin", post_status=200),
     "jour_schedule": Expect(
@@ -257,14 +216,14 @@ EXPECTED: dict[str, Expect] = {
         get="jour_member",
         post="jour_admin",
         post_data=_shift_data,
-        done=lambda w, c: Shift.objects.filter(jour=_jour(w, c), kind="chat").exists(),
+        done=lambda w, c: Shift.objects.filter(jour=w.jours[c.place], kind="chat").exists(),
     ),
     "jour_shift_action": Expect(
         frozenset({"jour_id", "shift_id", "action"}),
         get=None,
         post="jour_member",
         done=lambda w, c: (
-            Shift.objects.get(pk=w.shift[c.objects or ""].pk).person_id == getattr(w.user(c.role), "pk", None)
+            Shift.objects.get(pk=w.shift[c.objects].pk).person_id == getattr(w.user(c.role), "pk", None)
         ),
     ),
     "calendar_settings": Expect(
@@ -274,7 +233,13 @@ EXPECTED: dict[str, Expect] = {
         post_status=200,
         done=lambda w, c: CalendarFeed.objects.filter(user=w.user(c.role), revoked_at__isnull=True).exists(),
     ),
-    "calendar_feed": Expect(frozenset({"token"}), get="any", post=None, public=True, token="feed"),
+    "calendar_feed": Expect(
+        frozenset({"token"}),
+        get="any",
+        post=None,
+        public=True,
+        values={"token": lambda w, c: w.feed_token[c.objects]},
+    ),
     "national_jourer": Expect(
         frozenset(),
         get="national",
@@ -302,42 +267,28 @@ EXPECTED: dict[str, Expect] = {
         get=None,
         post="national",
         post_data=lambda w, c: {"active": "0"},
-        done=lambda w, c: not Jour.objects.get(pk=_jour(w, c).pk).is_active,
+        done=lambda w, c: not Jour.objects.get(pk=w.jours[c.place].pk).is_active,
     ),
     "national_jour_remove": Expect(
         frozenset({"jour_id"}),
         get=None,
         post="national",
-        post_data=lambda w, c: {"confirm": _jour(w, c).slug},
-        done=lambda w, c: not Jour.objects.filter(pk=_jour(w, c).pk).exists(),
+        post_data=lambda w, c: {"confirm": w.jours[c.place].slug},
+        done=lambda w, c: not Jour.objects.filter(pk=w.jours[c.place].pk).exists(),
     ),
     "national_audit": Expect(frozenset(), get="national", post="national", post_status=200),
 }
 
 
-def test_every_staff_url_is_in_the_matrix() -> None:
-    assert_matrix_covers(urlpatterns, {name: e.params for name, e in EXPECTED.items()}, "staff")
+OBJECT_PARAMS = {"membership_id", "invite_id", "shift_id"}
 
 
-# --- Running one case --------------------------------------------------------------------
-
-
-def cases_for(name: str, role: str) -> list[Case]:
-    params = EXPECTED[name].params
-    if not params:
-        return [Case(role, "-", None, None)]
-    if role in HOME:
-        home = HOME[role]
-        other = "b" if home == "a" else "a"
-        cases = [Case(role, "own", home, home), Case(role, "other", other, other)]
-        if params & {"membership_id", "invite_id", "shift_id"}:
-            # Her own jour in the URL with another jour's object, and the other way round.
-            cases += [Case(role, "own jour, other's object", home, other)]
-            cases += [Case(role, "other jour, own object", other, home)]
-        if "jour_id" not in params:
-            cases = [c for c in cases if c.jour == c.objects]
+def cases_for(role: str, params: frozenset[str]) -> list[Case]:
+    cases = jour_cases(role, params, object_params=OBJECT_PARAMS)
+    if "jour_id" in params:
         return cases
-    return [Case(role, "jour a", "a", "a"), Case(role, "jour b", "b", "b")]
+    # A token URL names its object but no jour: never her jour with another's object.
+    return [c for c in cases if c.place == c.objects]
 
 
 def allowed(who: str | None, case: Case) -> bool:
@@ -347,81 +298,39 @@ def allowed(who: str | None, case: Case) -> bool:
         return True
     if who == "national":
         return case.role == "national"
-    home = HOME.get(case.role)
-    if home is None or case.jour != home or case.objects != home:
-        return False
-    return who == "jour_member" or case.role in ADMINS
+    return at_home(case) and (who == "jour_member" or case.role in ADMINS)
 
 
-def kwargs_for(w: World, name: str, case: Case, *, missing: bool = False) -> dict[str, Any]:
-    expect = EXPECTED[name]
-    kwargs: dict[str, Any] = {}
-    for param in expect.params:
-        if param == "jour_id":
-            kwargs[param] = MISSING_ID if missing else w.jours[case.jour or ""].pk
-        elif param == "membership_id":
-            kwargs[param] = MISSING_ID if missing else w.kvinna_membership[case.objects or ""]
-        elif param == "invite_id":
-            kwargs[param] = MISSING_ID if missing else w.invite[case.objects or ""].pk
-        elif param == "shift_id":
-            kwargs[param] = MISSING_ID if missing else w.shift[case.objects or ""].pk
-        elif param == "action":
-            kwargs[param] = "ta"
-        elif param == "token":
-            tokens = w.invite_token if expect.token == "invite" else w.feed_token
-            kwargs[param] = tokens[case.objects or ""]
-        else:  # pragma: no cover - the coverage test names every parameter
-            raise AssertionError(f"unknown URL parameter {param}")
-    return kwargs
+MATRIX = Matrix(
+    namespace="accounts",
+    expected=EXPECTED,
+    params={
+        "jour_id": Param(lambda w, c: w.jours[c.place].pk, MISSING_ID),
+        "membership_id": Param(lambda w, c: w.kvinna_membership[c.objects], MISSING_ID),
+        "invite_id": Param(lambda w, c: w.invite[c.objects].pk, MISSING_ID),
+        "shift_id": Param(lambda w, c: w.shift[c.objects].pk, MISSING_ID),
+        # Not an id: the twin for ids that do not exist keeps it.
+        "action": Param(lambda w, c: "ta"),
+        # "token": each token URL names its kind in its own row (``values``).
+    },
+    cases=cases_for,
+    allowed=allowed,
+    fingerprint=fingerprint,
+    refused_statuses=(403, 404),
+)
 
 
-def foreign_strings(w: World, case: Case) -> set[str]:
-    keys = {case.jour, case.objects} - {None, HOME.get(case.role)}
-    return without_own((s for key in keys for s in w.people_strings(key)), w.user(case.role))  # type: ignore[arg-type]
-
-
-def run_case(w: World, name: str, case: Case, method: str) -> None:
-    expect = EXPECTED[name]
-    who = expect.get if method == "GET" else expect.post
-    has_id = bool(expect.params & {"jour_id", "membership_id", "invite_id", "shift_id"})
-    check_request(
-        label=f"{method} {name} as {case.role} ({case.scope})",
-        method=method,
-        url=reverse(f"accounts:{name}", kwargs=kwargs_for(w, name, case)),
-        missing_url=reverse(f"accounts:{name}", kwargs=kwargs_for(w, name, case, missing=True))
-        if has_id
-        else None,
-        user=w.user(case.role),
-        verdict=verdict_for(
-            anonymous=case.role == "anonymous",
-            who=who,
-            allowed=lambda: allowed(who, case),
-            public=expect.public,
-        ),
-        fingerprint=fingerprint,
-        data=expect.post_data(w, case) if method == "POST" else {},
-        ok_status=expect.get_status if method == "GET" else expect.post_status,
-        done=(lambda: expect.done(w, case)) if expect.done is not None else None,
-        leaks=lambda: foreign_strings(w, case),
-        refused_statuses=(403, 404),
-    )
+def test_every_staff_url_is_in_the_matrix() -> None:
+    MATRIX.assert_covers(urlpatterns, "staff")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_matrix(world: World, name: str, role: str) -> None:
-    for case in cases_for(name, role):
-        for method in ("GET", "POST"):
-            run_case(world, name, case, method)
+    MATRIX.check(world, name, role)
 
 
 # --- The cases the matrix stands on, spelled out ---------------------------------------
-
-
-def signed_in(user: object, **kwargs: Any) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def people_url(jour: Jour) -> str:
@@ -501,7 +410,7 @@ def test_a_foreign_jour_looks_exactly_like_one_that_does_not_exist(world: World)
         assert foreign.status_code == missing.status_code == 404
         assert normalized(foreign.content, foreign_url) == normalized(missing.content, missing_url)
         body = foreign.content.decode()
-        for leak in world.people_strings("b"):
+        for leak in world.strings("b"):
             assert leak not in body
 
 

@@ -14,15 +14,23 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.urls import URLPattern, reverse
+from django.urls import reverse
 
-from fristad.accounts.models import AuditEvent, Membership
+from fristad.accounts.models import AuditEvent
 from fristad.directory.models import Jour
 from fristad.stats.models import ContactRecord
 from fristad.stats.urls import contact_urlpatterns, statistics_urlpatterns, urlpatterns
 from tests.conftest import Staff
-from tests.isolation import HOME, ROLES, check_request, route_params, verdict_for, without_own
+from tests.isolation import (
+    HOME,
+    ROLES,
+    assert_matrix_covers,
+    check_request,
+    jour_strings,
+    signed_in,
+    verdict_for,
+    without_own,
+)
 
 MISSING_JOUR = 999999
 
@@ -43,12 +51,8 @@ EXPECTED: dict[str, tuple[frozenset[str], str]] = {
 
 def test_every_statistics_url_is_in_the_matrix() -> None:
     assert urlpatterns == contact_urlpatterns + statistics_urlpatterns, "a stats URL outside both matrices"
-    assert all(isinstance(p, URLPattern) for p in statistics_urlpatterns)
-    names = [str(p.name or "") for p in statistics_urlpatterns]
-    assert len(names) == len(set(names))
-    assert set(names) == set(EXPECTED)
-    for pattern in statistics_urlpatterns:
-        assert route_params(pattern) == EXPECTED[str(pattern.name)][0], pattern.name
+    params = {name: row[0] for name, row in EXPECTED.items()}
+    assert_matrix_covers(statistics_urlpatterns, params, "statistics")
 
 
 @pytest.fixture
@@ -71,13 +75,6 @@ def fingerprint() -> tuple[Any, ...]:
         list(Jour.objects.order_by("pk").values()),
         AuditEvent.objects.count(),
     )
-
-
-def jour_strings(jour: Jour) -> set[str]:
-    strings = {jour.name, jour.name.replace("ö", "&ouml;")}
-    for membership in Membership.objects.filter(jour=jour).select_related("user"):
-        strings |= {membership.user.email, membership.user.full_name}
-    return strings
 
 
 def allowed(name: str, role: str, jour_key: str) -> bool:
@@ -122,22 +119,17 @@ def test_matrix(world: Staff, name: str, role: str) -> None:
 
 
 def test_the_national_office_gets_not_found_for_a_jour_that_does_not_exist(world: Staff) -> None:
-    client = Client()
-    client.force_login(world.national)
-    assert client.get(url_for("national_statistics_jour", None)).status_code == 404
+    assert signed_in(world.national).get(url_for("national_statistics_jour", None)).status_code == 404
 
 
 def test_a_suspended_jour_closes_its_statistics_to_its_own_staff(world: Staff) -> None:
     Jour.objects.filter(pk=world.jour_a.pk).update(is_active=False)
-    client = Client()
-    client.force_login(world.admin_a)
+    client = signed_in(world.admin_a)
     for name in ("statistics", "statistics_csv", "statistics_xlsx", "statistics_report"):
         assert client.get(url_for(name, world.jour_a)).status_code == 404, name
 
 
 def test_her_page_shows_her_own_figures_and_no_other_jours(world: Staff) -> None:
-    client = Client()
-    client.force_login(world.kvinna_b)
-    body = client.get(url_for("statistics", world.jour_b)).content.decode()
+    body = signed_in(world.kvinna_b).get(url_for("statistics", world.jour_b)).content.decode()
     assert world.jour_b.name in body
     assert world.jour_a.name not in body

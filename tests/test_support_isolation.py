@@ -10,24 +10,32 @@ changes, and nothing is written to the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from fristad.accounts.models import AuditEvent, Membership, User
+from fristad.accounts.models import AuditEvent
 from fristad.directory.hours import STOCKHOLM
 from fristad.directory.models import Jour
 from fristad.support import services
 from fristad.support.models import Appointment, SupportAppointmentCount, SupportCase
 from fristad.support.urls import urlpatterns
 from tests.conftest import Staff
-from tests.isolation import HOME, ROLES, assert_matrix_covers, check_request, verdict_for, without_own
+from tests.isolation import (
+    ROLES,
+    Case,
+    Expect,
+    Matrix,
+    Param,
+    StaffWorld,
+    jour_cases,
+    jour_member_allowed,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,22 +51,13 @@ def soon(days: int, hour: int) -> datetime:
 
 
 @dataclass
-class World:
-    staff: Staff
-    jours: dict[str, Jour]
+class World(StaffWorld):
     case: dict[str, SupportCase]
     appointment: dict[str, Appointment]
 
-    def user(self, role: str) -> User | None:
-        return None if role == "anonymous" else getattr(self.staff, role)
-
-    def jour_strings(self, key: str) -> set[str]:
+    def strings(self, key: str) -> set[str]:
         """What would betray jour ``key``: its name, its people, its case."""
-        jour = self.jours[key]
-        strings = {jour.name, jour.name.replace("ö", "&ouml;"), ALIAS[key], PHONE[key], PLACE[key]}
-        for membership in Membership.objects.filter(jour=jour).select_related("user"):
-            strings |= {membership.user.email, membership.user.full_name}
-        return strings
+        return super().strings(key) | {ALIAS[key], PHONE[key], PLACE[key]}
 
 
 @pytest.fixture
@@ -83,14 +82,6 @@ def world(staff: Staff) -> World:
     return World(staff, jours, cases, appointments)
 
 
-@dataclass(frozen=True)
-class Case:
-    role: str
-    scope: str
-    jour: str  # "a" / "b": the jour in the URL
-    objects: str  # "a" / "b": the jour the case and appointment belong to
-
-
 def fingerprint() -> tuple[Any, ...]:
     return (
         list(SupportCase.objects.order_by("pk").values()),
@@ -100,17 +91,6 @@ def fingerprint() -> tuple[Any, ...]:
         list(Jour.objects.order_by("pk").values()),
         AuditEvent.objects.count(),
     )
-
-
-@dataclass(frozen=True)
-class Expect:
-    params: frozenset[str]
-    get: str | None
-    post: str | None
-    post_status: int = 302
-    post_data: Callable[[World, Case], dict[str, Any]] = field(default=lambda w, c: {})
-    # After an allowed POST: did the action really happen?
-    done: Callable[[World, Case], bool] | None = None
 
 
 def _appointment_data(w: World, c: Case) -> dict[str, Any]:
@@ -129,7 +109,7 @@ def _appointment_data(w: World, c: Case) -> dict[str, Any]:
 CASE = frozenset({"jour_id", "case_id"})
 APPOINTMENT = frozenset({"jour_id", "case_id", "appointment_id"})
 
-EXPECTED: dict[str, Expect] = {
+EXPECTED: dict[str, Expect[World]] = {
     "case_list": Expect(frozenset({"jour_id"}), get="jour_member", post=None),
     "my_appointments": Expect(frozenset({"jour_id"}), get="jour_member", post=None),
     "case_open": Expect(
@@ -137,7 +117,7 @@ EXPECTED: dict[str, Expect] = {
         get="jour_member",
         post="jour_member",
         post_data=lambda w, c: {"alias": "Tove", "phone": ""},
-        done=lambda w, c: SupportCase.objects.filter(jour=w.jours[c.jour], alias="Tove").exists(),
+        done=lambda w, c: SupportCase.objects.filter(jour=w.jours[c.place], alias="Tove").exists(),
     ),
     "case_detail": Expect(CASE, get="jour_member", post=None),
     "case_edit": Expect(
@@ -177,85 +157,32 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+MATRIX = Matrix(
+    namespace="support",
+    expected=EXPECTED,
+    params={
+        "jour_id": Param(lambda w, c: w.jours[c.place].pk, MISSING_ID),
+        "case_id": Param(lambda w, c: w.case[c.objects].pk, MISSING_ID),
+        "appointment_id": Param(lambda w, c: w.appointment[c.objects].pk, MISSING_ID),
+    },
+    # An appointment's URL names its case too: the mixed cases come with ``case_id``.
+    cases=lambda role, params: jour_cases(role, params, object_params={"case_id"}, noun="case"),
+    allowed=jour_member_allowed,
+    fingerprint=fingerprint,
+)
+
+
 def test_every_support_url_is_in_the_matrix() -> None:
-    assert_matrix_covers(urlpatterns, {name: e.params for name, e in EXPECTED.items()}, "support")
-
-
-def cases_for(name: str, role: str) -> list[Case]:
-    params = EXPECTED[name].params
-    if role in HOME:
-        home = HOME[role]
-        other = "b" if home == "a" else "a"
-        cases = [Case(role, "own", home, home), Case(role, "other", other, other)]
-        if "case_id" in params:
-            # Her own jour in the URL with another jour's case, and the other way round.
-            cases += [Case(role, "own jour, other's case", home, other)]
-            cases += [Case(role, "other jour, own case", other, home)]
-        return cases
-    return [Case(role, "jour a", "a", "a"), Case(role, "jour b", "b", "b")]
-
-
-def allowed(who: str | None, case: Case) -> bool:
-    if who is None or case.role == "anonymous":
-        return False
-    home = HOME.get(case.role)
-    return who == "jour_member" and home is not None and case.jour == home and case.objects == home
-
-
-def kwargs_for(w: World, name: str, case: Case, *, missing: bool = False) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {}
-    for param in EXPECTED[name].params:
-        if missing:
-            kwargs[param] = MISSING_ID
-        elif param == "jour_id":
-            kwargs[param] = w.jours[case.jour].pk
-        elif param == "case_id":
-            kwargs[param] = w.case[case.objects].pk
-        elif param == "appointment_id":
-            kwargs[param] = w.appointment[case.objects].pk
-        else:  # pragma: no cover - the coverage test names every parameter
-            raise AssertionError(f"unknown URL parameter {param}")
-    return kwargs
-
-
-def foreign_strings(w: World, case: Case) -> set[str]:
-    keys = {case.jour, case.objects} - {HOME.get(case.role)}
-    return without_own((s for key in keys for s in w.jour_strings(key)), w.user(case.role))
-
-
-def run_case(w: World, name: str, case: Case, method: str) -> None:
-    expect = EXPECTED[name]
-    who = expect.get if method == "GET" else expect.post
-    check_request(
-        label=f"{method} {name} as {case.role} ({case.scope})",
-        method=method,
-        url=reverse(f"support:{name}", kwargs=kwargs_for(w, name, case)),
-        missing_url=reverse(f"support:{name}", kwargs=kwargs_for(w, name, case, missing=True)),
-        user=w.user(case.role),
-        verdict=verdict_for(anonymous=case.role == "anonymous", who=who, allowed=lambda: allowed(who, case)),
-        fingerprint=fingerprint,
-        data=expect.post_data(w, case) if method == "POST" else {},
-        ok_status=200 if method == "GET" else expect.post_status,
-        done=(lambda: expect.done(w, case)) if expect.done is not None else None,
-        leaks=lambda: foreign_strings(w, case),
-    )
+    MATRIX.assert_covers(urlpatterns, "support")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_matrix(world: World, name: str, role: str) -> None:
-    for case in cases_for(name, role):
-        for method in ("GET", "POST"):
-            run_case(world, name, case, method)
+    MATRIX.check(world, name, role)
 
 
 # --- The cases the matrix stands on, spelled out ---------------------------------------
-
-
-def signed_in(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def test_an_appointment_of_another_case_is_not_found_through_her_own_case(world: World) -> None:
