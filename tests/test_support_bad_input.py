@@ -138,19 +138,32 @@ def test_a_closed_case_takes_no_appointments(staff: Staff, client: Client, case:
     assert state() == before
 
 
+def appoint(
+    staff: Staff,
+    case: SupportCase,
+    *,
+    kind: str = "police",
+    hours: int = 1,
+    people: tuple[str, ...] = ("kvinna_a",),
+) -> Appointment:
+    """An appointment made through the service, not a form: tomorrow from 10 for ``hours``, with
+    the staff of ``people`` (roles of the ``staff`` fixture)."""
+    start = datetime.fromisoformat(f"{TOMORROW}T10:00").replace(tzinfo=STOCKHOLM)
+    return services.appointment_create(
+        actor=staff.kvinna_a,
+        case=case,
+        kind=kind,
+        start=start,
+        end=start + timedelta(hours=hours),
+        place="",
+        people=[getattr(staff, role) for role in people],
+    )
+
+
 def test_twice_closed_twice_cancelled_and_unknown_actions(
     staff: Staff, client: Client, case: SupportCase
 ) -> None:
-    start = datetime.fromisoformat(f"{TOMORROW}T10:00").replace(tzinfo=STOCKHOLM)
-    appointment = services.appointment_create(
-        actor=staff.kvinna_a,
-        case=case,
-        kind="court",
-        start=start,
-        end=start + timedelta(hours=2),
-        place="",
-        people=[staff.kvinna_a],
-    )
+    appointment = appoint(staff, case, kind="court", hours=2)
     status = en("case_status", jour_id=staff.jour_a.pk, case_id=case.pk)
     cancel = en("appointment_cancel", jour_id=staff.jour_a.pk, case_id=case.pk, appointment_id=appointment.pk)
     edit = en("appointment_edit", jour_id=staff.jour_a.pk, case_id=case.pk, appointment_id=appointment.pk)
@@ -178,53 +191,31 @@ def test_nonsense_in_the_address_is_not_found(staff: Staff, client: Client, case
         assert client.get(path).status_code == 404, path
 
 
-def test_the_services_refuse_what_the_forms_would(staff: Staff, case: SupportCase) -> None:
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"people": ("kvinna_b",)}, "Only people at this jour can be assigned", id="other-jour"),
+        pytest.param({"people": ("caseworker",)}, "Only people at this jour", id="caseworker"),
+        pytest.param({"kind": "x"}, "Choose what kind", id="unknown-kind"),
+        pytest.param({"hours": 0}, "end after it starts", id="ends-as-it-starts"),
+    ],
+)
+def test_the_services_refuse_what_the_forms_would(
+    staff: Staff, case: SupportCase, changes: dict[str, Any], message: str
+) -> None:
     """The services have the last word, for any caller that is not a form."""
-    start = datetime.fromisoformat(f"{TOMORROW}T10:00").replace(tzinfo=STOCKHOLM)
-    with translation.override("en"):
-        with pytest.raises(ValidationError, match="Only people at this jour can be assigned"):
-            services.appointment_create(
-                actor=staff.kvinna_a,
-                case=case,
-                kind="police",
-                start=start,
-                end=start + timedelta(hours=1),
-                place="",
-                people=[staff.kvinna_b],
-            )
-        with pytest.raises(ValidationError, match="Only people at this jour"):
-            services.appointment_create(
-                actor=staff.kvinna_a,
-                case=case,
-                kind="police",
-                start=start,
-                end=start + timedelta(hours=1),
-                place="",
-                people=[staff.caseworker],
-            )
-        with pytest.raises(ValidationError, match="Choose what kind"):
-            services.appointment_create(
-                actor=staff.kvinna_a,
-                case=case,
-                kind="x",
-                start=start,
-                end=start + timedelta(hours=1),
-                place="",
-                people=[staff.kvinna_a],
-            )
-        with pytest.raises(ValidationError, match="end after it starts"):
-            services.appointment_create(
-                actor=staff.kvinna_a,
-                case=case,
-                kind="police",
-                start=start,
-                end=start,
-                place="",
-                people=[staff.kvinna_a],
-            )
-        with pytest.raises(ValidationError, match="no digits"):
-            services.support_case_open(actor=staff.kvinna_a, jour=staff.jour_a, alias="19850101-1234")
-    assert not Appointment.objects.exists()
+    before = state()
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
+        appoint(staff, case, **changes)
+    assert state() == before and not Appointment.objects.exists()
+
+
+def test_the_service_refuses_an_alias_the_form_would(staff: Staff) -> None:
+    """Likewise for opening a case: no personal number in the alias."""
+    before = state()
+    with translation.override("en"), pytest.raises(ValidationError, match="no digits"):
+        services.support_case_open(actor=staff.kvinna_a, jour=staff.jour_a, alias="19850101-1234")
+    assert state() == before
 
 
 @pytest.mark.parametrize(

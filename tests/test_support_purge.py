@@ -26,19 +26,26 @@ def at(days_ago: int, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=STOCKHOLM)
 
 
-def case_with_appointment(staff: Staff, alias: str, *, days_ago: int, kind: str = "police") -> SupportCase:
-    case = services.support_case_open(
-        actor=staff.kvinna_a, jour=staff.jour_a, alias=alias, phone="0701234567"
-    )
-    services.appointment_create(
+def appoint(
+    staff: Staff, case: SupportCase, *, days_ago: int, kind: str = "police", until: int = 11, place: str = ""
+) -> Appointment:
+    """An appointment with her from 10 o'clock ``days_ago`` days ago (negative: still to come)."""
+    return services.appointment_create(
         actor=staff.kvinna_a,
         case=case,
         kind=kind,
         start=at(days_ago),
-        end=at(days_ago, 12),
-        place="Polishuset",
+        end=at(days_ago, until),
+        place=place,
         people=[staff.kvinna_a],
     )
+
+
+def case_with_appointment(staff: Staff, alias: str, *, days_ago: int, kind: str = "police") -> SupportCase:
+    case = services.support_case_open(
+        actor=staff.kvinna_a, jour=staff.jour_a, alias=alias, phone="0701234567"
+    )
+    appoint(staff, case, days_ago=days_ago, kind=kind, until=12, place="Polishuset")
     return case
 
 
@@ -85,15 +92,7 @@ def test_open_case_is_kept_however_old(staff: Staff) -> None:
 
 def test_closed_case_is_kept_until_the_time_after_its_last_appointment(staff: Staff) -> None:
     case = case_with_appointment(staff, "Cecilia", days_ago=200)
-    services.appointment_create(
-        actor=staff.kvinna_a,
-        case=case,
-        kind="lawyer",
-        start=at(60),
-        end=at(60, 11),
-        place="",
-        people=[staff.kvinna_a],
-    )
+    appoint(staff, case, days_ago=60, kind="lawyer")
     close(staff, case, days_ago=59)
     purge()
     assert SupportCase.objects.filter(pk=case.pk).exists(), "last appointment 60 days ago: kept"
@@ -123,24 +122,8 @@ def test_a_closed_case_without_appointments_goes_after_the_time_from_its_closing
 
 def test_cancelled_and_moved_appointments_adjust_the_counts(staff: Staff) -> None:
     case = services.support_case_open(actor=staff.kvinna_a, jour=staff.jour_a, alias="Greta")
-    first = services.appointment_create(
-        actor=staff.kvinna_a,
-        case=case,
-        kind="police",
-        start=at(-3),
-        end=at(-3, 11),
-        place="",
-        people=[staff.kvinna_a],
-    )
-    second = services.appointment_create(
-        actor=staff.kvinna_a,
-        case=case,
-        kind="police",
-        start=at(-3),
-        end=at(-3, 11),
-        place="",
-        people=[staff.kvinna_a],
-    )
+    # Two alike, three days ahead: the first is cancelled, the second moved a day later as another kind.
+    first, second = (appoint(staff, case, days_ago=-3) for _ in range(2))
     services.appointment_update(
         actor=staff.kvinna_a,
         appointment=second,
@@ -165,15 +148,7 @@ def test_purge_runs_again_without_harm(staff: Staff) -> None:
 
 def test_closing_cancels_the_coming_appointments(staff: Staff) -> None:
     case = case_with_appointment(staff, "Ingrid", days_ago=5)
-    coming = services.appointment_create(
-        actor=staff.kvinna_a,
-        case=case,
-        kind="court",
-        start=at(-7),
-        end=at(-7, 12),
-        place="",
-        people=[staff.kvinna_a],
-    )
+    coming = appoint(staff, case, days_ago=-7, kind="court", until=12)
     close(staff, case, days_ago=0)
     coming.refresh_from_db()
     assert coming.cancelled_at is not None, "out of her calendar"
