@@ -23,23 +23,19 @@ from fristad.geo.models import Municipality
 from fristad.web.crypto import EncryptedTextField
 
 
-def _ongoing_refuses_removal(message: str, ongoing: Any) -> None:
-    if ongoing.exists() if hasattr(ongoing, "exists") else any(ongoing):
-        raise models.ProtectedError(message, set(ongoing))
+def _refuse_removal_while(blocking: Any, message: str) -> None:
+    # ``blocking`` is a queryset of the rows Django's delete collector hands ``on_delete``.
+    if blocking.exists():
+        raise models.ProtectedError(message, set(blocking))
 
 
 def keep_history_unless_ongoing(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
     """``on_delete`` of a stay's jour. A removed member's ended stays stay in the national
     statistics as a former member's (the jour set to NULL), as its contact records do;
     a jour with a stay still going cannot be removed: end the stay first."""
-    ongoing = (
-        sub_objs.filter(end__isnull=True)
-        if hasattr(sub_objs, "filter")
-        else [stay for stay in sub_objs if stay.end is None]
-    )
-    _ongoing_refuses_removal(
+    _refuse_removal_while(
+        sub_objs.filter(end__isnull=True),
         str(_("It still has stays in protected housing that have not ended. End them first.")),
-        ongoing,
     )
     models.SET_NULL(collector, field, sub_objs, using)
 
@@ -47,14 +43,9 @@ def keep_history_unless_ongoing(collector: Any, field: Any, sub_objs: Any, using
 def cascade_unless_pending(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
     """``on_delete`` of a request item's jour: a social services request still waiting for
     this jour's answer keeps the jour (answer or decline it first); answered ones go with it."""
-    pending = (
-        sub_objs.filter(state=ItemState.PENDING)
-        if hasattr(sub_objs, "filter")
-        else [item for item in sub_objs if item.state == ItemState.PENDING]
-    )
-    _ongoing_refuses_removal(
+    _refuse_removal_while(
+        sub_objs.filter(state=ItemState.PENDING),
         str(_("It still has placement requests waiting for an answer. Answer them first.")),
-        pending,
     )
     models.CASCADE(collector, field, sub_objs, using)
 
