@@ -27,31 +27,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from each_database import run_on_each_database
+
 PG_DATABASE = "fristad_bench_housing"
 JOURER = 300
 UNITS_PER_JOUR = 5
 PLACEMENTS = 50_000
 ORIGINS = ("0180", "1280", "1480", "0380", "2480", "2584", "0580", "1880", "0980", "2380")
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_SERVER, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def _pg_url() -> str:
-    return PG_SERVER.rsplit("/", 1)[0] + "/" + PG_DATABASE
 
 
 def _load() -> Any:
@@ -385,27 +371,10 @@ def main() -> None:
     if args.child:
         _child(args.searches)
         return
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fristad.settings",
-        "FRISTAD_DEMO": "0",
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.setdefault("SECRET_KEY", "bench-only-not-secret")
     command = [sys.executable, __file__, "--child", "--searches", str(args.searches)]
-    if args.only in (None, "postgresql"):
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-        try:
-            subprocess.run(command, env={**env, "DATABASE_URL": _pg_url()}, cwd=ROOT, check=True)
-        finally:
-            if not args.keep:
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{folder}/bench.sqlite3"
-            subprocess.run(command, env={**env, "DATABASE_URL": url}, cwd=ROOT, check=True)
+    run_on_each_database(
+        command, database=PG_DATABASE, only=args.only, keep=args.keep, env={"LOG_LEVEL": "WARNING"}
+    )
 
 
 if __name__ == "__main__":

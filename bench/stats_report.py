@@ -21,30 +21,17 @@ SQLite: a temporary file.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from each_database import run_on_each_database
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PG_DATABASE = "fristad_bench_stats"
 YEAR = 2025  # the report's year; 2024 is the year before
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_SERVER, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def _pg_url() -> str:
-    return PG_SERVER.rsplit("/", 1)[0] + "/" + PG_DATABASE
 
 
 # --- In the child process: one database ---------------------------------------------------
@@ -344,26 +331,8 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))  # this checkout's fristad, whatever is installed
         _child(args.records, args.runs)
         return
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "fristad.settings",
-        "FRISTAD_DEMO": "0",
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    }
-    env.setdefault("SECRET_KEY", "bench-only-not-secret")
     command = [sys.executable, __file__, "--child", "--records", str(args.records), "--runs", str(args.runs)]
-    if args.only in (None, "postgresql"):
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-        try:
-            subprocess.run(command, env={**env, "DATABASE_URL": _pg_url()}, cwd=ROOT, check=True)
-        finally:
-            if not args.keep:
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{folder}/bench.sqlite3"
-            subprocess.run(command, env={**env, "DATABASE_URL": url}, cwd=ROOT, check=True)
+    run_on_each_database(command, database=PG_DATABASE, only=args.only, keep=args.keep)
 
 
 if __name__ == "__main__":
