@@ -178,6 +178,14 @@ def test_a_removed_jours_contacts_are_a_row_of_their_own(world: Staff) -> None:
     assert find(rows, former, "channel", "visit", str(YEAR)) == "30"
 
 
+def test_a_removed_jours_row_is_named_on_the_national_page(world: Staff) -> None:
+    add(None, 30, channel="visit")
+    body, _ = get(world.national, f"/personal/forbund/statistik/?ar={YEAR}")
+    page = body.decode()
+    assert '<th scope="row"></th>' not in page
+    assert re.search(r'<th scope="row">(Former member jourer|Tidigare medlemsjourer)</th>', page)
+
+
 def test_the_year_parameter_chooses_the_year_and_bad_input_falls_back(world: Staff) -> None:
     add(world.jour_a, 9, year=YEAR - 1, channel="email")
     body, _ = get(world.admin_a, f"/personal/jour/{world.jour_a.pk}/statistik/statistik.csv?ar={YEAR - 1}")

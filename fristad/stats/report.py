@@ -373,9 +373,7 @@ def jour_table(
         total = figures.total(dimension, jour, YEAR)
         return tuple(found + ([total] if total is not None else []))
 
-    rows = [
-        Row(names.get(j, "") if isinstance(j, int) else names.get(None, ""), cells(j)) for j in figures.jours
-    ]
+    rows = [Row(jour_label(j, names), cells(j)) for j in figures.jours]
     rows.append(Row(national_label, cells(ALL), is_total=True))
     return Table(dimension.name, dimension.title, tuple(columns), tuple(rows))
 
