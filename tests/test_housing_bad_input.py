@@ -101,12 +101,38 @@ def test_a_request_with_a_personnummer_or_a_past_date_is_refused(staff: Staff) -
         ({"case_reference": "IFO-1", "desired_start": (TODAY - timedelta(days=2)).isoformat()}, "past"),
         ({"case_reference": "IFO-1", "unit": []}, "at least one unit"),
         ({"case_reference": "IFO-1", "unit": ["999999"]}, "Choose from the units found"),
+        # Digits to str.isdigit() that int() refuses, and a number too long for int().
+        ({"case_reference": "IFO-1", "unit": ["²"]}, "Choose from the units found"),
+        ({"case_reference": "IFO-1", "unit": ["9" * 5000]}, "Choose from the units found"),
         ({"case_reference": "IFO-1", "barn-0-age": "-4", "barn-0-sex": "boy"}, "between 0 and 17"),
     ):
         response = client.post(url, {**base, **changes})
         assert response.status_code == 200, changes
         assert message in response.content.decode(), changes
     assert not PlacementRequest.objects.exists()
+
+
+def test_the_request_page_ignores_unit_ids_that_are_not_plain_numbers(staff: Staff) -> None:
+    unit = make_unit(staff.jour_a, staff.admin_a)
+    url = en(reverse("housing:request_new", kwargs={"code": "0180"}))
+    response = signed_in(staff.caseworker).get(url, {**search_query(), "unit": ["²", "9" * 5000, unit.pk]})
+    assert response.status_code == 200
+    assert f'value="{unit.pk}"' in response.content.decode()
+
+
+def test_an_acceptance_cannot_start_years_ahead(staff: Staff) -> None:
+    """A typo like 2099 would make a stay that can never end (and a jour never removable)."""
+    unit = make_unit(staff.jour_a, staff.admin_a)
+    request = send_request(staff.caseworker, [unit])
+    with pytest.raises(ValidationError) as problem:
+        services.request_item_accept(
+            actor=staff.admin_a, item=request.items.get(), start=TODAY + timedelta(days=366)
+        )
+    assert "start" in problem.value.message_dict
+    assert not Stay.objects.exists()
+    assert services.request_item_accept(
+        actor=staff.admin_a, item=request.items.get(), start=TODAY + timedelta(days=365)
+    ).stay
 
 
 def test_the_service_refuses_what_the_form_might_let_through(staff: Staff) -> None:

@@ -64,6 +64,20 @@ def test_freed_places_never_exceed_the_units_places(staff: Staff) -> None:
     assert set(Placement.objects.filter(stay=stay).values_list("nights", flat=True)) == {0}
 
 
+def test_an_own_stay_takes_its_places_and_ending_it_gives_them_back(staff: Staff) -> None:
+    """Without this, ending a stay the jour recorded itself made up free places that were
+    never taken (shown to every caseworker's search)."""
+    unit = make_unit(staff.jour_a, staff.admin_a, free_adults=2, free_children=3)
+    stay = services.stay_create_own(
+        actor=staff.admin_a, jour=staff.jour_a, unit=unit, adults=1, children=[Child(7, "girl")], start=TODAY
+    )
+    unit.refresh_from_db()
+    assert (unit.free_adults, unit.free_children) == (1, 2)
+    services.stay_end(actor=staff.admin_a, stay=stay, end=TODAY)
+    unit.refresh_from_db()
+    assert (unit.free_adults, unit.free_children) == (2, 3)
+
+
 def test_an_own_stay_has_no_placing_municipality(staff: Staff) -> None:
     unit = make_unit(staff.jour_b, staff.admin_b)
     stay = services.stay_create_own(

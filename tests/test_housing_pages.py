@@ -55,7 +55,10 @@ def test_from_vacancy_to_ended_stay(staff: Staff) -> None:
     form_action = reverse("housing:request_new", kwargs={"code": "0180"})
     assert form_action in results
     request_page = caseworker.get(form_action + "?" + urlencode({**query, "unit": unit.pk}))
-    assert request_page.status_code == 200 and "Tallen" in request_page.content.decode()
+    assert request_page.status_code == 200
+    # The chosen unit as in the results: jour and county, never its internal name.
+    assert f"{staff.jour_a.name}, Stockholms län" in request_page.content.decode()
+    assert "Tallen" not in request_page.content.decode()
     response = caseworker.post(
         form_action,
         {**query, "unit": [unit.pk], "case_reference": "IFO-2026-0101", "desired_start": TODAY.isoformat()},

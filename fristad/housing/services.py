@@ -346,6 +346,9 @@ def request_item_accept(
     errors: dict[str, list[str]] = {}
     if start < today - timedelta(days=7):
         errors["start"] = [_("The start date can be at most a week back.")]
+    elif start > today + timedelta(days=LATEST_START_DAYS):
+        # A typo like 2099 would make a stay that can never end.
+        errors["start"] = [_("The start date must be within a month back and a year ahead.")]
     for name, rate in (("daily_rate_woman", daily_rate_woman), ("daily_rate_child", daily_rate_child)):
         if rate is not None and not Decimal(0) <= rate <= Decimal(100000):
             errors[name] = [_("The daily rate must be between 0 and 100 000 kronor.")]
@@ -378,10 +381,7 @@ def request_item_accept(
         daily_rate_woman=daily_rate_woman,
         daily_rate_child=daily_rate_child,
     )
-    HousingUnit.objects.filter(pk=locked.unit_id).update(
-        free_adults=_minus("free_adults", request.adults),
-        free_children=_minus("free_children", len(request.children)),
-    )
+    _places_taken(unit_id=locked.unit_id, adults=request.adults, children=len(request.children))
     audit_record(
         action=AuditAction.PLACEMENT_ANSWERED,
         actor=actor,
@@ -406,6 +406,13 @@ def _minus(field: str, amount: int) -> Case:
         When(**{f"{field}__gte": amount}, then=F(field) - amount),
         default=Value(0),
         output_field=IntegerField(),
+    )
+
+
+def _places_taken(*, unit_id: int, adults: int, children: int) -> None:
+    """A stay begins at the unit: its free places go down (never below zero), in SQL."""
+    HousingUnit.objects.filter(pk=unit_id).update(
+        free_adults=_minus("free_adults", adults), free_children=_minus("free_children", children)
     )
 
 
@@ -578,6 +585,8 @@ def stay_create_own(
         jour=jour, unit=unit, municipality=None, case_reference=case_reference, start=start
     )
     _people_create(stay=stay, adults=adults, children=children, daily_rate_woman=None, daily_rate_child=None)
+    # Her places are taken as with a placement: ending the stay gives them back.
+    _places_taken(unit_id=unit.pk, adults=adults, children=len(children))
     audit_record(
         action=AuditAction.PLACEMENT_CHANGED,
         actor=actor,

@@ -472,9 +472,18 @@ def request_new(request: HttpRequest, code: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     today = services.stockholm_today()
     needs_form, children = _needs_forms(data, today, 4)
-    wanted = [int(v) for v in data.getlist("unit") if v.isdigit()]
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    wanted = [int(v) for v in data.getlist("unit") if v.isascii() and v.isdigit() and len(v) <= 12]
     units = selectors.units_for_request(user=user, code=code, unit_ids=wanted)
-    choices = [(u.pk, f"{u.jour.name}: {u.name} ({u.municipality.county.name})") for u in units]
+    # As in the search results: the jour and the county, never the unit's internal name
+    # (a name like "the house on Storgatan" says where it is); several units of one jour
+    # are numbered.
+    seen: dict[int, int] = {}
+    choices = []
+    for u in units:
+        seen[u.jour_id] = seen.get(u.jour_id, 0) + 1
+        label = f"{u.jour.name}, {u.municipality.county.name}"
+        choices.append((u.pk, label if seen[u.jour_id] == 1 else f"{label} ({seen[u.jour_id]})"))
     form = RequestForm(
         request.POST if request.method == "POST" else None,
         units=choices,
