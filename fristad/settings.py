@@ -38,6 +38,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Earlier keys, comma-separated, while a new SECRET_KEY rolls out: sessions, signed links
+# and the Redis channel layer's events encrypted with them still verify and decrypt.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Fernet keys for fields encrypted at rest (fristad/web/crypto.py), newest first. Unset: one
 # key derived from SECRET_KEY (a laptop); production sets its own and keeps it apart.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -132,8 +135,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-# Events a socket may have waiting before the layer drops more (the default, 100, is
-# reached by a console holding ten busy chats while the queues change around it).
+# Events a socket may have waiting in the embedded layer before it drops more (the default,
+# 100, is reached by a console holding ten busy chats while the queues change around it).
+# The Redis pub/sub layer keeps no such limit per socket.
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=2000)
 REDIS_MAX_CONNECTIONS = env.int("REDIS_MAX_CONNECTIONS", default=2000)
 if REDIS_URL:
@@ -154,7 +158,9 @@ if REDIS_URL:
                 # Every event is encrypted before it reaches Redis (Fernet, keyed from the
                 # secret key every process shares): her words cross Redis but must leave
                 # nothing readable there, not even in its slow log or a MONITOR session.
-                "symmetric_encryption_keys": [SECRET_KEY],
+                # The fallbacks too: during a key rotation, processes on either key still
+                # read each other's events.
+                "symmetric_encryption_keys": [SECRET_KEY, *SECRET_KEY_FALLBACKS],
             },
         }
     }

@@ -49,6 +49,29 @@ def test_embedded_default_is_sqlite_and_in_memory_layer(tmp_path: object) -> Non
     assert os.path.exists(key_file) and oct(os.stat(key_file).st_mode)[-3:] == "600"
 
 
+def test_channel_layer_events_of_the_previous_key_still_read_during_a_rotation(tmp_path: object) -> None:
+    """Processes started with a new SECRET_KEY (the old one as a fallback) read the events of
+    processes still on the old key (an undecryptable event would end every socket it reaches)."""
+    from fristad.web.layers import RedisPubSubChannelLayer
+
+    env = {**os.environ, "FRISTAD_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "fristad.settings"}
+    env.update(
+        REDIS_URL="redis://127.0.0.1:6379/0", SECRET_KEY="the-new-key", SECRET_KEY_FALLBACKS="the-old-key"
+    )
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.CHANNEL_LAYERS['default']['CONFIG']['symmetric_encryption_keys']))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    keys = json.loads(out.stdout.strip().splitlines()[-1])
+    assert keys == ["the-new-key", "the-old-key"]
+    hosts = ["redis://127.0.0.1:6379/0"]  # no connection is made: only (de)serializing
+    old_process = RedisPubSubChannelLayer(hosts=hosts, symmetric_encryption_keys=["the-old-key"])
+    new_process = RedisPubSubChannelLayer(hosts=hosts, symmetric_encryption_keys=keys)
+    event = {"type": "chat.relay", "frame": {"t": "msg"}}
+    assert new_process.deserialize(old_process.serialize(event)) == event
+
+
 @pytest.mark.services
 @pytest.mark.django_db
 def test_postgresql_when_database_url_is_set() -> None:

@@ -86,6 +86,8 @@
   function legAndResend() {
     send({t: "leg", leg: myLeg, from: outbox.length ? outbox[0].seq : mySeq + 1});
     outbox.forEach(function (m) { send({t: "msg", seq: m.seq, leg: myLeg, body: m.body}); });
+    // Answered (or the jourkvinna's console back) while she was writing: she sees it at once.
+    if (active && input.value.trim()) { lastTyping = Date.now(); send({t: "typing"}); }
   }
   function received(frame) {
     if (frame.leg !== peerLeg) { return; }
@@ -167,9 +169,6 @@
         anyNow.hidden = true;
         setStatus(fmt(S.assigned, {jour: frame.jour}));
         legAndResend();
-        // Answered while she was writing: the jourkvinna sees it at once.
-        lastTyping = 0;
-        if (input.value.trim()) { lastTyping = Date.now(); send({t: "typing"}); }
         input.focus();
         break;
       case "requeued":
@@ -253,9 +252,9 @@
     mySeq += 1;
     var message = {seq: mySeq, body: body, item: addLine("me", body, true)};
     outbox.push(message);
-    // Written before the chat exists (the page is still connecting): it waits in the
+    // Written before anyone answers (or before the chat even exists): it waits in the
     // outbox and goes with the first resend, when someone answers.
-    if (chat) { send({t: "msg", seq: message.seq, leg: myLeg, body: body}); }
+    if (chat && active) { send({t: "msg", seq: message.seq, leg: myLeg, body: body}); }
     input.value = "";
     input.focus();
   });
@@ -264,8 +263,8 @@
   });
   input.addEventListener("input", function () {
     var now = Date.now();
-    // Also while she waits: whoever answers sees it from the moment her chat opens there.
-    if (chat && !ended && now - lastTyping > 3000) { lastTyping = now; send({t: "typing"}); }
+    // Only to someone: while she waits, legAndResend sends it when she is answered.
+    if (active && !ended && now - lastTyping > 3000) { lastTyping = now; send({t: "typing"}); }
   });
   anyNow.addEventListener("click", function () {
     send({t: "any_jour"}); anyNow.hidden = true; setStatus(S.any_jour_sent);
