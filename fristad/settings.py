@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Our apps, lowest layer first: an app imports only from apps above it in this list.
     "fristad.web",
+    "fristad.ops",
     "fristad.geo",
     "fristad.directory",
     "fristad.accounts",

@@ -8,14 +8,15 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "fristad"
 LAYERS = {
     "web": 0,
-    "geo": 1,
-    "directory": 2,
-    "accounts": 3,
-    "chat": 4,
-    "housing": 4,
-    "support": 4,
-    "stats": 5,
-    "demo": 6,
+    "ops": 1,
+    "geo": 2,
+    "directory": 3,
+    "accounts": 4,
+    "chat": 5,
+    "housing": 5,
+    "support": 5,
+    "stats": 6,
+    "demo": 7,
 }
 
 
