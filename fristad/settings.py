@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -233,8 +234,43 @@ STAFF_ABSOLUTE_TIMEOUT_SECONDS = env.int("STAFF_ABSOLUTE_TIMEOUT_SECONDS", defau
 INVITE_VALID_HOURS = env.int("INVITE_VALID_HOURS", default=72)
 # Messages live in the session: no cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+# --- E-mail: an outbox the worker sends from (fristad/ops/mail.py) ------------------
+# EMAIL_URL (django-environ): smtp://user:password@host:25, smtp+tls://…:587 (STARTTLS),
+# smtp+ssl://…:465; consolemail:// prints (the laptop default). Passwords with special
+# characters are percent-encoded in the URL.
+try:
+    _email = env.email_url("EMAIL_URL", default="consolemail://")
+except (ImproperlyConfigured, KeyError, ValueError) as _exc:
+    raise ImproperlyConfigured(
+        "EMAIL_URL is not an e-mail URL: use smtp://, smtp+tls:// or smtp+ssl:// "
+        "(user:password@host:port), or consolemail://."
+    ) from _exc
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+# The worker waits at most this long for the mail server (requests never wait for it).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fristad@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A message the mail server keeps refusing is given up after this many tries (about a day).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=30)
+
+# --- The worker (fristad worker): scheduled jobs and the outbox ----------------------
+WORKER_TICK_SECONDS = env.float("WORKER_TICK_SECONDS", default=5.0)
+# Seconds between runs of a job, by name (fristad/*/jobs.py), to override its default:
+# JOB_INTERVALS=housing-purge=3600,sessions-clear=600
+JOB_INTERVALS: dict[str, int] = {
+    name: int(seconds) for name, seconds in env.dict("JOB_INTERVALS", default={}).items()
+}
+# Audit events older than this are deleted by the audit-log-retention job.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+# GET /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset, 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -272,6 +308,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind the reverse proxy (Caddy) that ends TLS: trust its X-Forwarded-Proto. Only set
+# this when every request comes through the proxy (fristad serve --forwarded-allow-ips).
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:

@@ -7,7 +7,6 @@ import io
 from datetime import timedelta
 from typing import Any
 
-from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from fristad.housing import services
 from fristad.housing.models import HousingUnit, PlacementRequest
 from tests.conftest import Staff
 from tests.housing_helpers import ADDRESS, make_unit, send_request
+from tests.mail_helpers import sent_mail
 
 REFERENCE = "IFO-2026-5511"
 
@@ -44,7 +44,7 @@ def test_every_notification_is_only_a_link(staff: Staff, django_capture_on_commi
     other = make_unit(staff.jour_b, staff.admin_b, name="Huset vid ån")
     with django_capture_on_commit_callbacks(execute=True):
         request = send_request(staff.caseworker, [unit, other], reference=REFERENCE)
-    sent = {address for message in mail.outbox for address in message.to}
+    sent = {address for message in sent_mail() for address in message.to}
     assert sent == {"admin_a@staff.test", "kvinna_a@staff.test", "admin_b@staff.test"}
     with django_capture_on_commit_callbacks(execute=True):
         services.request_item_decline(
@@ -56,15 +56,15 @@ def test_every_notification_is_only_a_link(staff: Staff, django_capture_on_commi
         services.request_item_accept(
             actor=staff.admin_a, item=request.items.get(unit=unit), base_url="https://fristad.test/"
         )
-    assert len(mail.outbox) == 5
-    for message in mail.outbox:
+    assert len(sent_mail()) == 5
+    for message in sent_mail():
         text = f"{message.subject}\n{message.body}"
         for secret in [*forbidden(staff, unit), other.name, staff.jour_b.name]:
             assert secret not in text, (secret, text)
         links = [word for word in message.body.split() if "://" in word]
         assert len(links) == 1 and "/personal/boende/" in links[0]
-        assert not message.alternatives and not message.attachments
-    answers = [m for m in mail.outbox if m.to == ["caseworker@staff.test"]]
+        assert not getattr(message, "alternatives", None) and not message.attachments
+    answers = [m for m in sent_mail() if m.to == ["caseworker@staff.test"]]
     assert len(answers) == 2
     assert all(f"/personal/boende/kommun/0180/forfragningar/{request.pk}/" in m.body for m in answers)
 
@@ -97,14 +97,14 @@ def test_an_expired_request_tells_the_caseworker_with_only_a_link(
     unit = make_unit(staff.jour_a, staff.admin_a)
     request = send_request(staff.caseworker, [unit], reference=REFERENCE)
     PlacementRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    mail.outbox.clear()
+    sent_mail().clear()
     settings.SITE_URL = "https://fristad.test"
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("housing_expire_requests", stdout=out)
     assert "1 placement requests expired." in out.getvalue()
-    assert [m.to for m in mail.outbox] == [["caseworker@staff.test"]]
-    message = mail.outbox[0]
+    assert [m.to for m in sent_mail()] == [["caseworker@staff.test"]]
+    message = sent_mail()[0]
     for secret in forbidden(staff, unit):
         assert secret not in f"{message.subject}\n{message.body}", secret
     links = [word for word in message.body.split() if "://" in word]
@@ -112,7 +112,7 @@ def test_an_expired_request_tells_the_caseworker_with_only_a_link(
     # Run again: nothing more expires, nobody is told twice.
     with django_capture_on_commit_callbacks(execute=True):
         call_command("housing_expire_requests", verbosity=0)
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_without_the_sites_address_expiry_sends_nothing_and_says_why(
@@ -121,11 +121,11 @@ def test_without_the_sites_address_expiry_sends_nothing_and_says_why(
     unit = make_unit(staff.jour_a, staff.admin_a)
     request = send_request(staff.caseworker, [unit])
     PlacementRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    mail.outbox.clear()
+    sent_mail().clear()
     settings.SITE_URL = ""
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("housing_expire_requests", "--site-url", "", stdout=out)
-    assert mail.outbox == []
+    assert sent_mail() == []
     assert "set SITE_URL" in out.getvalue()
     assert PlacementRequest.objects.get(pk=request.pk).status == "closed"

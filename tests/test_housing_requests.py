@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
@@ -23,6 +22,7 @@ from fristad.housing.models import (
 )
 from tests.conftest import Staff
 from tests.housing_helpers import make_unit, send_request
+from tests.mail_helpers import sent_mail
 
 
 @pytest.fixture
@@ -142,16 +142,16 @@ def test_notifications_go_to_housing_contacts_and_the_caseworker(
     unit_a, unit_b = units
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         request = send_request(staff.caseworker, [unit_a, unit_b])
-    recipients = sorted(address for message in mail.outbox for address in message.to)
+    recipients = sorted(address for message in sent_mail() for address in message.to)
     # The coordinators always; jourkvinnor only with housing rights (none here).
     assert recipients == ["admin_a@staff.test", "admin_b@staff.test"]
-    mail.outbox.clear()
+    sent_mail().clear()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         services.request_item_accept(
             actor=staff.admin_a, item=request.items.get(unit=unit_a), base_url="http://testserver/"
         )
-    assert [m.to for m in mail.outbox] == [["caseworker@staff.test"]]
-    assert f"/personal/boende/kommun/0180/forfragningar/{request.pk}/" in mail.outbox[0].body
+    assert [m.to for m in sent_mail()] == [["caseworker@staff.test"]]
+    assert f"/personal/boende/kommun/0180/forfragningar/{request.pk}/" in sent_mail()[0].body
 
 
 def test_a_unit_without_a_granted_permit_warns(staff: Staff) -> None:

@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from fristad.accounts import receivers  # noqa: F401  (connects the audit receivers)
+        from fristad.accounts import jobs, receivers  # noqa: F401  (receivers connect the audit log)
+
+        jobs.register()

@@ -3,6 +3,7 @@ the audit log. Help-seekers never have accounts."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -193,6 +194,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
+
+    def older_than_delete(self, cutoff: datetime) -> int:
+        """The retention rule's deletion (accounts.services.audit_log_prune), the only one."""
+        deleted, _detail = models.QuerySet.delete(self.filter(at__lt=cutoff))
+        return deleted
 
 
 class AuditEvent(models.Model):

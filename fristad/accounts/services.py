@@ -8,17 +8,20 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fristad.accounts.models import (
     JOUR_ROLES,
     AuditAction,
     AuditEvent,
+    CalendarFeed,
     Invite,
     Membership,
     PledgeSignature,
@@ -33,6 +36,7 @@ from fristad.directory.models import Jour
 from fristad.directory.selectors import JourView, jour_view_uncached
 from fristad.directory.services import jour_delete, jour_profile_update, jour_save_from_spec, jour_set_active
 from fristad.geo.models import Municipality
+from fristad.ops.mail import email_enqueue
 
 
 def audit_record(
@@ -58,7 +62,7 @@ def audit_record(
     )
 
 
-def _audit_invite(*, invite: Invite, action: str, actor: User, detail: str = "") -> None:
+def _audit_invite(*, invite: Invite, action: str, actor: User | None, detail: str = "") -> None:
     """An invite's event goes to the log of the place it invites to."""
     audit_record(
         action=action,
@@ -78,15 +82,34 @@ class IssuedInvite:
     token: str
 
 
+def invite_link(*, base_url: str, token: str) -> str:
+    return base_url.rstrip("/") + reverse("accounts:invite_accept", kwargs={"token": token})
+
+
+def _invite_email(*, invite: Invite, link: str) -> None:
+    """The invite by e-mail: a neutral subject and the link, nothing about the jour or role
+    (an e-mail may be read anywhere). Sent by the worker, never by the request."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "You have been invited to Fristad's staff pages. The link works once and expires in "
+            "%(hours)d hours:\n\n%(link)s\n"
+        ) % {"hours": settings.INVITE_VALID_HOURS, "link": link}
+        email_enqueue(to=invite.email, subject=_("Your invitation to Fristad"), body=body)
+
+
 @transaction.atomic
 def invite_create(
     *,
-    invited_by: User,
+    invited_by: User | None,
     email: str,
     role: str,
     jour: Jour | None = None,
     municipality: Municipality | None = None,
+    base_url: str = "",
 ) -> IssuedInvite:
+    """An invite and its single-use link; with ``base_url`` (the site's address) the link
+    is also e-mailed to her. ``invited_by`` is None only for the first national account,
+    made from the terminal (``national_bootstrap``)."""
     if role in JOUR_ROLES and jour is None:
         raise ValidationError(_("A jour role needs a jour."))
     if role == Role.CASEWORKER and municipality is None:
@@ -105,8 +128,27 @@ def invite_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(hours=settings.INVITE_VALID_HOURS),
     )
-    _audit_invite(invite=invite, action=AuditAction.INVITE_SENT, actor=invited_by, detail=role)
+    detail = role if invited_by is not None else f"{role} (from the command line)"
+    _audit_invite(invite=invite, action=AuditAction.INVITE_SENT, actor=invited_by, detail=detail)
+    if base_url:
+        _invite_email(invite=invite, link=invite_link(base_url=base_url, token=token))
     return IssuedInvite(invite, token)
+
+
+class NationalAccountExists(Exception):
+    """The first national account exists already; ``force`` invites another."""
+
+
+@transaction.atomic
+def national_bootstrap(*, email: str, base_url: str, force: bool = False) -> IssuedInvite:
+    """The first national-office account, from the terminal: an invite like any other
+    (her own password, her second factor, the tystnadslöfte), with no inviter."""
+    exists = Membership.objects.filter(role=Role.NATIONAL_OFFICE, user__is_active=True).exists()
+    if exists and not force:
+        raise NationalAccountExists(
+            "A national-office account exists already: invite from its staff pages, or use --force."
+        )
+    return invite_create(invited_by=None, email=email, role=Role.NATIONAL_OFFICE, base_url=base_url)
 
 
 class InviteInvalid(Exception):
@@ -371,3 +413,40 @@ def membership_set_chat_capacity(*, membership: Membership, capacity: int, actor
     membership.chat_capacity = capacity
     membership.save(update_fields=["chat_capacity"])
     return membership
+
+
+# --- Retention (scheduled by fristad/accounts/jobs.py) ------------------------------
+
+
+def sessions_expired_clear(*, now: datetime) -> int:
+    """Expired staff sessions (Django's clearsessions, counted)."""
+    deleted, _detail = Session.objects.filter(expire_date__lt=now).delete()
+    return deleted
+
+
+@transaction.atomic
+def secret_links_purge(*, now: datetime) -> dict[str, int]:
+    """Invites that can no longer be used (accepted, withdrawn, expired) and revoked calendar
+    links: their hashes are of no use to anyone, and the audit log keeps what happened."""
+    used = Invite.objects.filter(
+        Q(accepted_at__isnull=False) | Q(revoked_at__isnull=False) | Q(expires_at__lte=now)
+    )
+    invites, _detail = used.delete()
+    feeds, _detail = CalendarFeed.objects.filter(revoked_at__isnull=False).delete()
+    return {"invites_deleted": invites, "calendar_links_deleted": feeds}
+
+
+@transaction.atomic
+def audit_log_prune(*, now: datetime) -> int:
+    """Audit events past AUDIT_RETENTION_DAYS. The only deletion the append-only log allows,
+    and itself logged (how many, never which)."""
+    cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    deleted = AuditEvent.objects.older_than_delete(cutoff)
+    if deleted:
+        audit_record(
+            action=AuditAction.RECORDS_PURGED,
+            national=True,
+            target="audit log",
+            detail=f"{deleted} events older than {settings.AUDIT_RETENTION_DAYS} days",
+        )
+    return deleted

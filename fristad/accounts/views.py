@@ -38,6 +38,7 @@ from fristad.directory.hours import STOCKHOLM
 from fristad.directory.jourfile import format_exceptions, format_weekly
 from fristad.directory.models import Jour
 from fristad.directory.selectors import jour_spec, jour_view_uncached
+from fristad.web.site import site_base_url
 
 
 def _user(request: HttpRequest) -> User:
@@ -45,7 +46,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _invite_link(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("accounts:invite_accept", kwargs={"token": token}))
+    return services.invite_link(base_url=site_base_url(request), token=token)
 
 
 @login_required
@@ -137,6 +138,7 @@ def jour_people(request: HttpRequest, jour_id: int) -> HttpResponse:
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
             jour=membership.jour,
+            base_url=site_base_url(request),
         )
         context["invite_link"] = _invite_link(request, issued.token)
         context["form"] = JourInviteForm()
@@ -287,6 +289,7 @@ def national_jourer(request: HttpRequest) -> HttpResponse:
             role=data["role"],
             jour=jour,
             municipality=data.get("municipality"),
+            base_url=site_base_url(request),
         )
         context["invite_link"] = _invite_link(request, issued.token)
     return render(request, "accounts/national_jourer.html", context)

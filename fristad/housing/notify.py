@@ -2,35 +2,26 @@
 
 No case reference, no needs, no ages, no jour or municipality name: an e-mail leaves
 the system and may be read anywhere, so it only says that something is waiting behind
-a sign-in (with its second factor). Sent after the transaction commits, through
-Django's e-mail backend (console by default).
+a sign-in (with its second factor). Queued in the outbox with the change itself and
+sent by the worker (fristad/ops/mail.py).
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-log = logging.getLogger(__name__)
-
-
-def _send(*, subject: str, body: str, to: list[str]) -> None:
-    # One message per person: colleagues' addresses are not shown to each other.
-    for address in to:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
-        except Exception:  # a mail server that is down must not undo an answer already given
-            log.exception("housing notification could not be sent")
+from fristad.ops.mail import email_enqueue
 
 
 def _later(*, subject: str, body: str, to: list[str]) -> None:
-    transaction.on_commit(lambda: _send(subject=subject, body=body, to=to))
+    """Into the outbox, in the caller's transaction: the worker sends it, so a mail server
+    that is down never undoes or delays an answer. One message per person: colleagues'
+    addresses are not shown to each other."""
+    for address in to:
+        email_enqueue(to=address, subject=subject, body=body)
 
 
 def new_request(*, base_url: str, jour_id: int, item_id: int, to: list[str]) -> None:

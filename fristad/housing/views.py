@@ -43,6 +43,7 @@ from fristad.housing.models import (
     SecurityLevel,
     StaffedHours,
 )
+from fristad.web.site import site_base_url
 
 # Query keys that are not needs (kept out of the hidden copies of the search).
 NOT_NEEDS = {"unit", "case_reference", "desired_start", "csrfmiddlewaretoken", "fler_barn"}
@@ -53,7 +54,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
+    return site_base_url(request)
 
 
 def _apply_errors(form: Form, problem: ValidationError) -> None:

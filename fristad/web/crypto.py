@@ -28,16 +28,41 @@ def _derived_key(secret: str) -> bytes:
 
 
 @cache
-def _fernet(keys: tuple[str, ...], secret: str) -> MultiFernet:
+def _fernets(keys: tuple[str, ...], secrets: tuple[str, ...]) -> tuple[Fernet, ...]:
+    """Configured keys, or else keys derived from SECRET_KEY and then each of
+    SECRET_KEY_FALLBACKS: while a rotated SECRET_KEY rolls out, what the old key
+    encrypted still opens (and ``fristad reencrypt`` moves it to the new one)."""
     try:
-        fernets = [Fernet(key.encode()) for key in keys] if keys else [Fernet(_derived_key(secret))]
+        if keys:
+            return tuple(Fernet(key.encode()) for key in keys)
+        return tuple(Fernet(_derived_key(secret)) for secret in secrets)
     except ValueError as exc:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a key that is not a Fernet key.") from exc
-    return MultiFernet(fernets)
+
+
+def _configured() -> tuple[Fernet, ...]:
+    return _fernets(
+        tuple(settings.FIELD_ENCRYPTION_KEYS), (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    )
 
 
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+    return MultiFernet(list(_configured()))
+
+
+def newest_key_opens(token: str) -> bool:
+    """Whether the first (newest) key encrypted this value: then it needs no re-encryption."""
+    try:
+        _configured()[0].decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(token: str) -> str:
+    """The same value under the newest key (``MultiFernet.rotate``); ``InvalidToken``
+    when no configured key opens it."""
+    return fernet().rotate(token.encode("ascii")).decode("ascii")
 
 
 def encrypt(text: str) -> str:
@@ -67,4 +92,12 @@ class EncryptedTextField(models.TextField):
         return decrypt(value)
 
 
-__all__ = ["EncryptedTextField", "InvalidToken", "decrypt", "encrypt", "fernet"]
+__all__ = [
+    "EncryptedTextField",
+    "InvalidToken",
+    "decrypt",
+    "encrypt",
+    "fernet",
+    "newest_key_opens",
+    "reencrypt",
+]

@@ -1,0 +1,14 @@
+"""The site's own address, for links that leave it (e-mails, calendar feeds)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site_base_url(request: HttpRequest | None = None) -> str:
+    """SITE_URL when set (production: links never depend on a request's Host header),
+    else the address this request came to (a laptop)."""
+    if settings.SITE_URL or request is None:
+        return settings.SITE_URL
+    return request.build_absolute_uri("/")
