@@ -17,12 +17,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Install, migrate, load the demo network and serve it at http://$(HOST):$(PORT)
+## Install, migrate, load the demo network, start the worker and serve it at http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/fristad migrate --no-input
 	FRISTAD_DEMO=1 $(BIN)/fristad demo --site-url http://$(HOST):$(PORT)
 	$(BIN)/fristad collectstatic --no-input --verbosity 0
-	$(BIN)/fristad serve --host $(HOST) --port $(PORT)
+	@# The worker (scheduled purges, expiries, e-mail) runs beside the server and stops with it.
+	$(BIN)/fristad worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/fristad serve --host $(HOST) --port $(PORT)
 
 ## Every test: unit, integration and browser tests (installs Debian's chromium where missing)
 test: $(STAMP) browser

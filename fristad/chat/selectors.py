@@ -26,6 +26,7 @@ from fristad.chat.models import (
 )
 from fristad.directory.chatstatus import ChatStatus as PublicChatStatus
 from fristad.directory.models import Jour
+from fristad.ops.metrics import Metric
 
 
 def stale_before(now: datetime) -> datetime:
@@ -399,3 +400,37 @@ def jour_chat_overview(*, user: User, jour_id: int) -> JourChatOverview:
 def canned_responses_of(*, user: User, jour_id: int) -> list[CannedResponse]:
     jour_membership(user=user, jour_id=jour_id, roles=JOUR_ROLES)
     return list(CannedResponse.objects.filter(jour_id=jour_id))
+
+
+def chat_metrics() -> list[Metric]:
+    """The network's queue for the operator's metrics: counts and the oldest wait, nothing
+    per chat (registered with fristad.ops.metrics at start-up)."""
+    now = timezone.now()
+    waiting = Chat.objects.filter(status=ChatStatus.WAITING)
+    oldest = waiting.order_by("queued_at").values_list("queued_at", flat=True).first()
+    available = (
+        AgentPresence.objects.filter(status=PresenceStatus.AVAILABLE, seen_at__gte=stale_before(now))
+        .filter(still_a_member())
+        .count()
+    )
+    return [
+        Metric("fristad_chats_waiting", "gauge", "Chats waiting for a jourkvinna.", [({}, waiting.count())]),
+        Metric(
+            "fristad_chats_active",
+            "gauge",
+            "Chats in progress.",
+            [({}, Chat.objects.filter(status=ChatStatus.ACTIVE).count())],
+        ),
+        Metric(
+            "fristad_chat_oldest_wait_seconds",
+            "gauge",
+            "How long the chat that has waited longest has waited (0 when none waits).",
+            [({}, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)],
+        ),
+        Metric(
+            "fristad_consoles_available",
+            "gauge",
+            "Consoles available to answer, heard from recently.",
+            [({}, available)],
+        ),
+    ]

@@ -18,14 +18,32 @@ import contextlib
 import time
 from typing import Any
 
+from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
 from channels_redis import pubsub as channels_redis_pubsub
 
 SWEEP_EVERY_SECONDS = 1.0
 
 
+_dropped = 0
+
+
+def dropped_events() -> int:
+    """Events this process's layer refused because a socket's queue was full (Channels'
+    group_send drops them silently); the metrics report it."""
+    return _dropped
+
+
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
     _swept_at = 0.0
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        global _dropped
+        try:
+            await super().send(channel, message)
+        except ChannelFull:
+            _dropped += 1
+            raise
 
     def _clean_expired(self) -> None:
         now = time.monotonic()
