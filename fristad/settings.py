@@ -289,7 +289,8 @@ USE_TZ = True
 
 # --- Static files ------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `fristad collectstatic` puts the hashed, compressed files WhiteNoise serves.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -314,6 +315,9 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # this when every request comes through the proxy (fristad serve --forwarded-allow-ips).
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxy's addresses, whose forwarded headers `fristad serve` trusts ("*" for
+# any, when only the proxy can reach the app's port, as in compose.yaml).
+FORWARDED_ALLOW_IPS = env.str("FORWARDED_ALLOW_IPS", default="")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:
@@ -437,3 +441,19 @@ HOUSING_VACANCY_STALE_HOURS = env.int("HOUSING_VACANCY_STALE_HOURS", default=24)
 # the counts (placements, nights, turned away) are deleted after HOUSING_KEEP_COUNTS_DAYS.
 HOUSING_CASE_REFERENCE_DAYS = env.int("HOUSING_CASE_REFERENCE_DAYS", default=90)
 HOUSING_KEEP_COUNTS_DAYS = env.int("HOUSING_KEEP_COUNTS_DAYS", default=730)
+
+# --- Health checks (fristad/ops/health.py) ---------------------------------------
+# /healthz and /readyz are answered first, before any Host check (a container's health
+# check calls http://127.0.0.1:8000/readyz), and are never redirected to HTTPS.
+MIDDLEWARE = ["fristad.ops.health.HealthCheckMiddleware", *MIDDLEWARE]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Error reports (optional) ---
+# Sentry or GlitchTip (SENTRY_DSN); reports carry no request, person, message or variable
+# (fristad/ops/errors.py). Unset: nothing is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+
+from fristad.ops.errors import error_reports_init, fristad_release  # noqa: E402
+
+error_reports_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=fristad_release())

@@ -17,6 +17,8 @@ urlpatterns = i18n_patterns(
     path("", include("fristad.directory.urls")),
     prefix_default_language=False,
 )
+# Health and readiness (fristad/ops/health.py): outside the language prefixes.
+urlpatterns = [path("", include("fristad.ops.urls")), *urlpatterns]
 
 handler400 = "fristad.web.views.bad_request"
 handler403 = "fristad.web.views.permission_denied"

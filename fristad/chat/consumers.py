@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from uvicorn.protocols.utils import ClientDisconnected
 
 from fristad.accounts.middleware import AUTH_AT, SEEN_AT
 from fristad.accounts.models import User
@@ -80,7 +81,12 @@ class _Base(AsyncWebsocketConsumer):
         await handler(message)
 
     async def send_frame(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=dump(payload))
+        """A socket that closed while a frame was on its way is normal (a closed tab, a
+        lost network): its disconnect handler does what a leaving side needs."""
+        try:
+            await self.send(text_data=dump(payload))
+        except ClientDisconnected:
+            logger.debug("a %s socket closed before a frame reached it", self.side)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:

@@ -49,7 +49,7 @@ def database_describe() -> str:
 
 def worker_loop(*, stop: threading.Event, tick_seconds: float) -> None:
     backoff = 0.0
-    log.info("worker started (a tick every %.0f s)", tick_seconds)
+    log.info("worker started (a tick every %g s)", tick_seconds)
     while not stop.is_set():
         try:
             worker_tick()

@@ -13,12 +13,16 @@ from fristad.web.privacy import is_public_path
 access_log = logging.getLogger("fristad.access")
 privacy_log = logging.getLogger("fristad.privacy")
 
+# Health checks (fristad/ops/health.py) come every few seconds: their lines are DEBUG.
+QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+
 
 class AccessLogMiddleware:
     """One line per request: method, path without query string, status, duration.
 
     Never the client's address, user agent, referrer or query string: a search
-    for a postal code says where she is.
+    for a postal code says where she is. Health checks log at DEBUG only, or they would
+    fill the log.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -28,8 +32,9 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        access_log.info(
-            "%s %s %s %.1fms", request.method, request.path[:200], response.status_code, elapsed_ms
+        level = logging.DEBUG if request.path_info in QUIET_PATHS else logging.INFO
+        access_log.log(
+            level, "%s %s %s %.1fms", request.method, request.path[:200], response.status_code, elapsed_ms
         )
         return response
 
