@@ -309,6 +309,14 @@ def test_an_operator_installs_runs_and_operates_fristad(
         canary = f"kanariefagel-{uuid.uuid4().hex}"
         chat_across(ports[0], ports[1], coordinator, jour_id, canary)
 
+        # The operator's metrics, with the token, on the internal address: counts only.
+        scraped = SiteClient(ports[1]).request(
+            "GET", "/metrics", extra={"Authorization": f"Bearer {env['METRICS_TOKEN']}"}
+        )
+        assert scraped.status == 200 and "fristad_chats_waiting 0" in scraped.body
+        assert "fristad_emails_sent_total 2" in scraped.body and canary not in scraped.body
+        assert SiteClient(ports[1]).get("/metrics").status == 404
+
         # The worker keeps the schedule: the short-interval jobs have run again and again,
         # and the two accepted invites (dead links now) are gone.
         runs = wait_for(
