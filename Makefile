@@ -35,6 +35,7 @@ test: $(STAMP) browser
 
 browser:
 	@bash scripts/ensure-browser.sh
+	@bash scripts/ensure-caddy.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check fristad tests bench

@@ -249,6 +249,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def rss_megabytes(pid: int) -> float:
+    """Resident memory of a process now, in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -802,6 +810,9 @@ class Load:
             for pid, before in zip(self.server_pids, cpu_before, strict=True)
         ]
         client_cpu = (own_cpu_seconds() - own_before) / args.seconds
+        # Memory at the end of the window: every chat open, messages in flight.
+        rss = ", ".join(f"{rss_megabytes(pid):.0f} MB" for pid in self.server_pids)
+        print(f"  server memory (RSS) with {len(self.hers)} chats open: {rss}")
         gc.callbacks.remove(self.gc_watch)
         self.toggle_profile("measure")
         # Drain: until everything arrived, or nothing more arrived for --drain seconds.

@@ -2,10 +2,15 @@
 
 import gc
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fristad.settings")
+# WhiteNoise serves static files with a synchronous file iterator, which Django's ASGI
+# handler reads in a thread and warns about; it is the intended way (hashed files, cached
+# for a year by the browser), not a fault worth a line in the operator's log.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -31,10 +31,16 @@ def _secret_key() -> str:
     key_file = VAR_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    try:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and no key can be kept in {key_file} ({exc.strerror}): "
+            "set SECRET_KEY (docs/operations.md, 'First start')."
+        ) from None
     return key
 
 
@@ -422,6 +428,18 @@ CHAT_MAX_PER_SESSION = 2
 # Her messages: a burst of this many, then this many per second.
 CHAT_MESSAGE_BURST = 10
 CHAT_MESSAGE_RATE = 1.0
+# Caps on chats waiting to be answered, beyond which she is told "busy" and given phone
+# numbers: a script cannot fill every queue and console. A national evening peak is ~40
+# chats at once over ~70 jourer; a jour with 20 waiting could not answer them for hours.
+CHAT_MAX_WAITING_SITE = env.int("CHAT_MAX_WAITING_SITE", default=200)
+CHAT_MAX_WAITING_PER_JOUR = env.int("CHAT_MAX_WAITING_PER_JOUR", default=20)
+# New chats per server process: this many a second after a burst (a real network starts
+# well under one a second; reconnecting chats are not starts).
+CHAT_STARTS_PER_SECOND = env.float("CHAT_STARTS_PER_SECOND", default=2.0)
+CHAT_STARTS_BURST = env.int("CHAT_STARTS_BURST", default=20)
+# The console rechecks the staff floor this often (seconds): a session ended elsewhere, a
+# deactivation, a removal, a new tystnadslöfte or a timeout closes it within about this.
+CHAT_CONSOLE_CHECK_SECONDS = env.float("CHAT_CONSOLE_CHECK_SECONDS", default=5.0)
 
 # --- Stödperson -------------------------------------------------------------------
 # A closed support case is deleted this many days after its last appointment (or its
@@ -443,10 +461,11 @@ HOUSING_CASE_REFERENCE_DAYS = env.int("HOUSING_CASE_REFERENCE_DAYS", default=90)
 HOUSING_KEEP_COUNTS_DAYS = env.int("HOUSING_KEEP_COUNTS_DAYS", default=730)
 
 # --- Health checks (fristad/ops/health.py) ---------------------------------------
-# /healthz and /readyz are answered first, before any Host check (a container's health
-# check calls http://127.0.0.1:8000/readyz), and are never redirected to HTTPS.
+# /healthz, /readyz and /metrics are answered first, before any Host check (a container's
+# health check calls http://127.0.0.1:8000/readyz, a scraper http://app1:8000/metrics),
+# and are never redirected to HTTPS.
 MIDDLEWARE = ["fristad.ops.health.HealthCheckMiddleware", *MIDDLEWARE]
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # --- Error reports (optional) ---
 # Sentry or GlitchTip (SENTRY_DSN); reports carry no request, person, message or variable

@@ -52,14 +52,19 @@ def test_field_key_rotation_with_reencrypt(staff: Staff, settings: Any) -> None:
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [old]
     unit, case = secrets_written(staff)
+    token_before = raw("support_supportcase", "phone", case.pk)
     settings.FIELD_ENCRYPTION_KEYS = [new, old]
     assert readable(unit, case)
+    with pytest.raises(CommandError, match="2 values are still on an older key"):
+        call_command("reencrypt", "--check", stdout=io.StringIO())
+    assert raw("support_supportcase", "phone", case.pk) == token_before  # --check wrote nothing
     out = reencrypt()
     assert "housing.HousingUnit.address: 1 re-encrypted" in out
     assert "support.SupportCase.phone: 1 re-encrypted" in out
     token = raw("support_supportcase", "phone", case.pk)
     assert Fernet(new.encode()).decrypt(token.encode()).decode() == NUMBER
     assert "0 re-encrypted, 1 already on the newest key" in reencrypt()  # again: nothing to do
+    call_command("reencrypt", "--check", stdout=io.StringIO())  # all on the newest key: exit 0
     settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key is gone
     assert readable(unit, case)
     assert encrypted_values_open() == []

@@ -95,3 +95,16 @@ def test_metrics_set_no_cookie_and_are_not_cached(db: None, token: str) -> None:
     assert not response.cookies
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert response["Content-Type"].startswith("text/plain; version=0.0.4")
+
+
+def test_an_internal_scrape_needs_no_site_host_and_no_https(db: None, token: str, settings: Any) -> None:
+    """Scraped at http://app1:8000/metrics on the compose network: not a host the site
+    answers to, and plain HTTP; the token is the lock."""
+    settings.ALLOWED_HOSTS = ["fristad.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    response = client.get("/metrics", HTTP_HOST="app1:8000", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and "fristad_emails_waiting" in response.content.decode()
+    assert client.get("/metrics", HTTP_HOST="app1:8000").status_code == 404
+    # Every other path still checks the host.
+    assert client.get("/", HTTP_HOST="app1:8000").status_code == 400

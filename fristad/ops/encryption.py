@@ -66,10 +66,10 @@ class ReencryptResult:
     unreadable: int = 0
 
 
-def column_reencrypt(column: EncryptedColumn) -> ReencryptResult:
-    """Every value of a column under the newest key. A value changed meanwhile by the
-    application is left as it is (the UPDATE is conditional on the token read): it was
-    written with the newest key anyway."""
+def column_reencrypt(column: EncryptedColumn, *, write: bool = True) -> ReencryptResult:
+    """Every value of a column under the newest key (``write=False``: only count what
+    would move). A value changed meanwhile by the application is left as it is (the
+    UPDATE is conditional on the token read): it was written with the newest key anyway."""
     result = ReencryptResult()
     table, pk, col = _names(column)
     for key, token in _raw_values(column):
@@ -80,6 +80,9 @@ def column_reencrypt(column: EncryptedColumn) -> ReencryptResult:
             fresh = reencrypt(token)
         except InvalidToken:
             result.unreadable += 1
+            continue
+        if not write:
+            result.reencrypted += 1
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(

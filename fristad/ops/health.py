@@ -213,11 +213,23 @@ async def _forget_channel(layer: Any, channel: str) -> None:
 
 # --- Answering before the rest of the middleware --------------------------------------------
 
-HEALTH_VIEWS: dict[str, View] = {"/healthz": healthz, "/readyz": readyz}
+
+async def metrics(request: HttpRequest) -> HttpResponseBase:
+    """``/metrics`` (fristad/ops/metrics.py) from the internal network: scraped at
+    ``http://app1:8000/metrics``, with a Host no ALLOWED_HOSTS lists, over plain HTTP. Its
+    token is its lock; the proxy answers 404 to it from outside."""
+    from fristad.ops.metrics import metrics as metrics_view
+
+    response: HttpResponseBase = await sync_to_async(metrics_view)(request)
+    return response
+
+
+HEALTH_VIEWS: dict[str, View] = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
 
 
 class HealthCheckMiddleware:
-    """Answers ``/healthz`` and ``/readyz`` itself, first, whatever the Host header says.
+    """Answers ``/healthz``, ``/readyz`` and ``/metrics`` itself, first, whatever the Host
+    header says.
 
     A container's health check calls ``http://127.0.0.1:8000/readyz``: plain HTTP and a
     Host that production's ``ALLOWED_HOSTS`` need not list. Django validates the Host in
