@@ -348,7 +348,7 @@ def request_item_accept(
         errors["start"] = [_("The start date can be at most a week back.")]
     elif start > today + timedelta(days=LATEST_START_DAYS):
         # A typo like 2099 would make a stay that can never end.
-        errors["start"] = [_("The start date must be within a month back and a year ahead.")]
+        errors["start"] = [_("The start date can be at most a year ahead.")]
     for name, rate in (("daily_rate_woman", daily_rate_woman), ("daily_rate_child", daily_rate_child)):
         if rate is not None and not Decimal(0) <= rate <= Decimal(100000):
             errors[name] = [_("The daily rate must be between 0 and 100 000 kronor.")]
