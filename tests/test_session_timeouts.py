@@ -15,7 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from fristad.accounts import middleware, receivers
+from fristad.accounts import middleware, services
 from fristad.accounts.models import AuditAction, AuditEvent
 from tests.conftest import STAFF_PASSWORD, Staff, totp_code
 
@@ -27,14 +27,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 class Clock:
-    """The staff session clock, moved by hand: the middleware and the sign-in receiver see it,
+    """The staff session clock, moved by hand: the middleware and the sign-in service see it,
     nothing else (the time module itself is left alone)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = time.time()
         fake = SimpleNamespace(time=lambda: self.now)
         monkeypatch.setattr(middleware, "time", fake)
-        monkeypatch.setattr(receivers, "time", fake)
+        monkeypatch.setattr(services, "time", fake)
 
     def reset(self) -> None:
         """Back to the wall clock (which force_login uses for the sign-in time)."""

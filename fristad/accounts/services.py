@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fristad.accounts.middleware import AUTH_AT, SEEN_AT
 from fristad.accounts.models import (
     JOUR_ROLES,
     AuditAction,
@@ -301,6 +303,29 @@ def pledge_publish(*, text_sv: str, text_en: str) -> PledgeVersion:
     return PledgeVersion.objects.create(
         version=(latest.version + 1) if latest else 1, text_sv=text_sv, text_en=text_en
     )
+
+
+def staff_signed_in(*, user: User, request: HttpRequest | None) -> None:
+    """Audited; the absolute session lifetime (StaffSessionMiddleware) counts from now."""
+    audit_record(action=AuditAction.SIGN_IN, actor=user)
+    if request is not None and hasattr(request, "session"):
+        request.session[AUTH_AT] = request.session[SEEN_AT] = time.time()
+
+
+def staff_sign_in_failed(*, email: str) -> None:
+    """Audited against the account the address names, if any (lockouts are per account)."""
+    email = email.lower()
+    audit_record(
+        action=AuditAction.SIGN_IN_FAILED, actor=User.objects.filter(email=email).first(), target=email[:120]
+    )
+
+
+def staff_credentials_changed(
+    *, user: User, request: HttpRequest | None, action: str, detail: str = ""
+) -> None:
+    """A second factor or the password changed: audited, and every other session ends."""
+    audit_record(action=action, actor=user, detail=detail)
+    sessions_end_elsewhere(user=user, request=request)
 
 
 def sessions_end_elsewhere(*, user: User, request: HttpRequest | None) -> None:
