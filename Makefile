@@ -30,6 +30,7 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check fristad tests bench
 	$(BIN)/mypy fristad
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 

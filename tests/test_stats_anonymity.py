@@ -6,7 +6,6 @@ reports) holds counts by jour and month or year, never a record, an id or a pers
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import re
 from pathlib import Path
@@ -43,18 +42,6 @@ def test_no_counted_table_has_a_time_of_day_or_a_link_to_a_person_or_a_chat() ->
     # Turned-away counts are per month; the statistics read jour, month, reason and the counts.
     month = TurnedAway._meta.get_field("month")
     assert type(month) is models.DateField
-
-
-def test_the_stats_app_never_imports_the_chat() -> None:
-    for path in STATS.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            assert not any(n == "fristad.chat" or n.startswith("fristad.chat.") for n in names), path
 
 
 def test_the_figures_read_only_counted_tables_and_return_only_counts(staff: Staff) -> None:
