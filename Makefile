@@ -31,6 +31,10 @@ test: $(STAMP) browser
 	$(BIN)/ruff check fristad tests bench
 	$(BIN)/mypy fristad
 	$(BIN)/lint-imports
+	@# The chat's scripts: ESLint and node's own test runner (npm ci when eslint is missing).
+	@[ -f node_modules/eslint/package.json ] && [ -f node_modules/@eslint/js/package.json ] || npm ci --no-audit --no-fund
+	node_modules/.bin/eslint
+	node --test tests/js/*.test.js
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "fristad.web.middleware.PublicPrivacyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "fristad.web.languages.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -284,11 +285,23 @@ LANGUAGES = [
     ("sv", _("Swedish")),
     ("en", _("English")),
     ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("so", _("Somali")),
+    ("ti", _("Tigrinya")),
+    ("pl", _("Polish")),
+    ("bs", _("Bosnian/Croatian/Serbian")),
+    ("uk", _("Ukrainian")),
 ]
-# Languages whose whole public site is translated; the others cover the home and
-# safety pages (and fall back to English elsewhere).
-COMPLETE_LANGUAGES = ["sv", "en"]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Languages whose whole public site is translated (tests/test_translations.py checks every
+# public page in each). A language of LANGUAGES missing here is offered on the home and
+# safety pages only, and falls back to English elsewhere.
+COMPLETE_LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "pl", "bs", "uk"]
+# The staff side (/personal/) is Swedish and English only; /fa/personal/… redirects to
+# /en/personal/… (fristad/web/languages.py).
+STAFF_LANGUAGES = ["sv", "en"]
+# The project's catalogues (makemessages writes here), then the strings of Django itself for
+# the languages Django has no catalogue for (Somali, Tigrinya: weekday and month names), written by hand.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_django"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
@@ -433,9 +446,10 @@ CHAT_MESSAGE_RATE = 1.0
 # chats at once over ~70 jourer; a jour with 20 waiting could not answer them for hours.
 CHAT_MAX_WAITING_SITE = env.int("CHAT_MAX_WAITING_SITE", default=200)
 CHAT_MAX_WAITING_PER_JOUR = env.int("CHAT_MAX_WAITING_PER_JOUR", default=20)
-# New chats per server process: this many a second after a burst (a real network starts
-# well under one a second; reconnecting chats are not starts).
-CHAT_STARTS_PER_SECOND = env.float("CHAT_STARTS_PER_SECOND", default=2.0)
+# New chats per server process: this many a second after a burst. A real network starts
+# about one a minute in an evening and a few dozen in a minute after a TV segment; whatever
+# a flood gets past this, the jourkvinnor must end by hand. Reconnecting is not a start.
+CHAT_STARTS_PER_SECOND = env.float("CHAT_STARTS_PER_SECOND", default=1.0)
 CHAT_STARTS_BURST = env.int("CHAT_STARTS_BURST", default=20)
 # The console rechecks the staff floor this often (seconds): a session ended elsewhere, a
 # deactivation, a removal, a new tystnadslöfte or a timeout closes it within about this.

@@ -1,4 +1,5 @@
-"""Compile every fristad/locale/*/LC_MESSAGES/django.po to its .mo with polib.
+"""Compile every fristad/locale/*/LC_MESSAGES/django.po to its .mo with polib (and those of
+fristad/locale_django/, Django's own strings for languages Django has no catalogue for).
 
 Pure Python, so it works on machines without GNU gettext (msgfmt).
 
@@ -23,6 +24,7 @@ from pathlib import Path
 import polib
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "fristad" / "locale"
+DJANGO_LOCALE_DIR = LOCALE_DIR.parent / "locale_django"
 DEFAULT_LANGUAGE = "sv"  # settings.LANGUAGE_CODE; its catalogue must be complete.
 
 
@@ -68,7 +70,10 @@ def compile_all(locale_dir: Path = LOCALE_DIR) -> list[Path]:
 
 
 def main() -> int:
-    if not compile_all():
+    written = compile_all()
+    if DJANGO_LOCALE_DIR.is_dir():
+        compile_all(DJANGO_LOCALE_DIR)
+    if not written:
         print(f"No django.po files under {LOCALE_DIR}", file=sys.stderr)
         return 1
     return 0

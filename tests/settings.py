@@ -10,3 +10,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # Argon2id as in production, with test-sized costs so that hundreds of sign-ins stay fast.
 PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
+
+# Tests start chats faster than any real network: the start budget is tested on its own
+# (tests/test_chat_caps.py sets its own).
+CHAT_STARTS_PER_SECOND = 1000.0
+CHAT_STARTS_BURST = 1000

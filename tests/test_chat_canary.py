@@ -1,11 +1,17 @@
 """The canary: a chat with a unique string leaves it nowhere on the server.
 
-A full chat runs through the real consumers (her socket and a console), with the
-canary in her messages, the jourkvinna's replies and a handover note. After it ends
-the string must not be in any table of the database, any log record (SQL logged
-too, so it was never even sent to the database), or Redis (when REDIS_URL is set: no
-key or value, and not in any command Redis received, as ``MONITOR`` shows them), and no
-key of the chat is left in Redis.
+Here test clients speak to the real consumers (her socket and a console) and put the
+canary in the clear into her messages, the jourkvinna's replies and a handover note: even
+a body the server could read is never kept. tests/browser/test_chat_canary_e2e.py runs the
+same checks on a chat between her page and the console in Chromium, encrypted end to end
+(docs/chat-encryption.md): there the canary must not even be in a frame, on either page's
+websocket or at the consumers, so a page that relayed a plaintext body fails it. (It lives
+with the other browser tests, so that one Chromium serves them all.)
+
+After each chat the string must not be in any table of the database, any log record (SQL
+logged too, so it was never even sent to the database), or Redis (when REDIS_URL is set:
+no key or value, and not in any command Redis received, as ``MONITOR`` shows them), and
+no key of the chat is left in Redis.
 """
 
 from __future__ import annotations
@@ -159,3 +165,16 @@ def test_a_chat_leaves_no_trace(
         keys, values = redis_dump(prefix)
         assert canary.encode() not in values and note_canary.encode() not in values
         assert not [key for key in keys if chat_ids[0] in key], keys
+
+
+def assert_nowhere_on_the_server(
+    *canaries: str, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Not in the database, the logs (SQL included), the process's output."""
+    everything = database_text()
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records)
+    assert "SELECT" in logged or "INSERT" in logged, "SQL logging did not run: the check would prove nothing"
+    out, err = capfd.readouterr()
+    for canary in canaries:
+        assert canary not in everything and canary not in logged
+        assert canary not in out and canary not in err

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -15,8 +16,12 @@ from tests.conftest import Staff
 from tests.test_public_pages import _gzip_size, body_of, fetch, parse
 
 pytestmark = pytest.mark.django_db
-# The chat page with everything it loads, compressed: the same 14 KB as the home page.
-CHAT_BUDGET_BYTES = 14 * 1024
+# The chat page with everything it loads, compressed, the end-to-end encryption
+# (delivery.js) and the scripts' integrity hashes included, in every language of the
+# public site: 16 KB. It was 9.3 KB before the encryption and 13.3 KB (13,662 B) in
+# Swedish with it (docs/chat-encryption.md); the longest translations (Ukrainian,
+# Arabic, Tigrinya) add up to 1.2 KB more. The other public pages keep 14 KB.
+CHAT_BUDGET_BYTES = 16 * 1024
 
 
 def make_available(staff: Staff) -> None:
@@ -53,17 +58,20 @@ def test_a_jour_without_chat_has_no_chat_page(client: Client, staff: Staff) -> N
     assert client.get("/chatt/norrsken/").status_code == 404
 
 
-def test_chat_page_weight(client: Client, staff: Staff, record_property: Any) -> None:
+@pytest.mark.parametrize("language", settings.COMPLETE_LANGUAGES)
+def test_chat_page_weight(client: Client, staff: Staff, record_property: Any, language: str) -> None:
     make_available(staff)
-    response = fetch(client, "/chatt/stockholm/")
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+    response = fetch(client, f"{prefix}/chatt/stockholm/")
     html = body_of(response)
     doc = parse(html.decode())
     assets = [a["src"] for a in doc.find("script") if a.get("src")]
     assets += [a["href"] for a in doc.find("link") if "stylesheet" in a.get("rel", "").split()]
     assert any("chat.js" in a for a in assets) and any("chat.css" in a for a in assets)
+    assert any("delivery.js" in a for a in assets)
     total = _gzip_size(html) + sum(_gzip_size(body_of(fetch(client, urlsplit(a).path))) for a in assets)
-    print(f"\nchat page weight: {total} B gzip of {CHAT_BUDGET_BYTES} B budget")
-    record_property("gzip_total /chatt/stockholm/", total)
+    print(f"\nchat page weight ({language}): {total} B gzip of {CHAT_BUDGET_BYTES} B budget")
+    record_property(f"gzip_total {prefix}/chatt/stockholm/", total)
     assert total <= CHAT_BUDGET_BYTES
 
 

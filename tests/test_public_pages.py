@@ -31,7 +31,10 @@ from tests.conftest import SAMPLE_JOURER
 
 pytestmark = pytest.mark.django_db
 
-LANGUAGE_PREFIXES = ("", "/en", "/ar")
+# Every language of the public site: Swedish unprefixed, the others under /<code>/.
+LANGUAGE_PREFIXES = tuple(
+    "" if code == settings.LANGUAGE_CODE else f"/{code}" for code, _name in settings.LANGUAGES
+)
 SAME_ORIGIN_HOSTS = {"testserver"}
 MALICIOUS = "<script>alert(1)</script>"
 LONG_QUERY = "x" * (10 * 1024)
@@ -389,7 +392,9 @@ def test_public_response_floor(client: Client, sample_jourer: list[Any], page: P
 def test_url_walk_covers_the_fixture(sample_jourer: list[Any]) -> None:
     """The walk above is built from SAMPLE_JOURER; make sure it is the fixture's list."""
     walked = {
-        p.url.split("/")[-2] for p in PAGES if p.kind == "jour" and not p.url.startswith(("/en", "/ar"))
+        p.url.split("/")[-2]
+        for p in PAGES
+        if p.kind == "jour" and not p.url.startswith(tuple(f"{x}/" for x in LANGUAGE_PREFIXES if x))
     }
     assert walked == {j.slug for j in sample_jourer}
     assert len([p for p in PAGES if p.kind == "info"]) == len(INFO_PAGES) * len(LANGUAGE_PREFIXES)
@@ -453,10 +458,13 @@ def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-@pytest.mark.parametrize("url", ["/", "/sok/?q=11520"])
+@pytest.mark.parametrize("prefix", LANGUAGE_PREFIXES, ids=lambda p: p.strip("/") or "sv")
+@pytest.mark.parametrize("path", ["/", "/sok/?q=11520"])
 def test_first_round_trip_budget(
-    client: Client, sample_jourer: list[Any], url: str, record_property: Any
+    client: Client, sample_jourer: list[Any], prefix: str, path: str, record_property: Any
 ) -> None:
+    """In every language: a translation is longer than English, and not Latin script."""
+    url = prefix + path
     response = fetch(client, url)
     assert response.status_code == 200
     html = body_of(response)

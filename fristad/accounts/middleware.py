@@ -1,5 +1,6 @@
-"""The staff floor, in one place: session timeouts, the mandatory second factor,
-and the tystnadslöfte, before any staff view runs."""
+"""The staff floor before any staff view runs: session timeouts, the mandatory second
+factor, the tystnadslöfte. ``accounts.floor.staff_floor`` decides (the console's socket
+asks it too); this middleware keeps the session's marks and sends her where she must go."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fristad.accounts.selectors import has_second_factor, pledge_signed_current
+from fristad.accounts.floor import AUTH_AT, PLEDGE, SECOND_FACTOR, SEEN_AT, SESSION_OVER, staff_floor
 from fristad.web.privacy import is_public_path
 
 # Pages she may reach before her second factor is set up.
@@ -32,8 +32,7 @@ SECOND_FACTOR_SETUP = {
 # Pages she may reach before she has signed the current tystnadslöfte.
 PLEDGE_PAGES = SECOND_FACTOR_SETUP | {"accounts:pledge"}
 
-AUTH_AT = "fristad_auth_at"
-SEEN_AT = "fristad_seen_at"
+__all__ = ["AUTH_AT", "SEEN_AT", "StaffSessionMiddleware"]
 
 
 class StaffSessionMiddleware:
@@ -55,22 +54,16 @@ class StaffSessionMiddleware:
             return None
         now = time.time()
         session = request.session
-        auth_at = float(session.setdefault(AUTH_AT, now))
-        seen_at = float(session.get(SEEN_AT, now))
-        if (
-            now - seen_at > settings.STAFF_IDLE_TIMEOUT_SECONDS
-            or now - auth_at > settings.STAFF_ABSOLUTE_TIMEOUT_SECONDS
-        ):
+        session.setdefault(AUTH_AT, now)
+        reason = staff_floor(user=request.user, session=session, now=now)
+        if reason in SESSION_OVER:
             logout(request)
             messages.info(request, _("You were signed out because the session timed out. Sign in again."))
             return HttpResponseRedirect(reverse("account_login"))
         session[SEEN_AT] = now
         name = request.resolver_match.view_name if request.resolver_match else ""
-        user = request.user
-        if not has_second_factor(user):
-            if name not in SECOND_FACTOR_SETUP:
-                return HttpResponseRedirect(reverse("mfa_activate_totp"))
-            return None
-        if not pledge_signed_current(user) and name not in PLEDGE_PAGES:
+        if reason == SECOND_FACTOR and name not in SECOND_FACTOR_SETUP:
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if reason == PLEDGE and name not in PLEDGE_PAGES:
             return HttpResponseRedirect(reverse("accounts:pledge"))
         return None

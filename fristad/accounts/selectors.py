@@ -50,13 +50,6 @@ def pledge_signed_current(user: User) -> bool:
     return current is None or PledgeSignature.objects.filter(user=user, version=current).exists()
 
 
-def staff_may_enter(user: User) -> bool:
-    """Signed in, a second factor, the current tystnadslöfte signed: the floor for every staff surface."""
-    return bool(
-        user.is_authenticated and user.is_active and has_second_factor(user) and pledge_signed_current(user)
-    )
-
-
 def memberships_of(user: User) -> list[Membership]:
     return list(
         user.memberships.select_related("jour", "municipality__county").order_by("role", "jour__name")

@@ -2,7 +2,8 @@
 
 Her socket (``HelpSeekerConsumer``) reads no cookie, header or address. The
 jourkvinna's console (``ConsoleConsumer``) stands on the same floor as every staff
-page (``staff_may_enter``). A bad frame gets an error frame; the consumer lives on.
+page (``accounts.floor.staff_floor``), at the handshake and every few seconds after.
+A bad frame gets an error frame; the consumer lives on.
 Message frames pass through untouched and are never logged or stored.
 """
 
@@ -11,37 +12,77 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
+from importlib import import_module
 from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from uvicorn.protocols.utils import ClientDisconnected
 
-from fristad.accounts.middleware import AUTH_AT, SEEN_AT
+from fristad.accounts.floor import AUTH_AT, SEEN_AT, SESSION_ENDED, staff_floor
 from fristad.accounts.models import User
-from fristad.accounts.selectors import staff_may_enter
 from fristad.chat import events, selectors, services
 from fristad.chat.models import ChatStatus
-from fristad.chat.protocol import LEG_RE, TOKEN_RE, Frame, FrameError, TokenBucket, dump, parse
+from fristad.chat.protocol import LEG_RE, PUB_RE, TOKEN_RE, Frame, FrameError, TokenBucket, dump, parse
 
 logger = logging.getLogger(__name__)
 
 HER_FRAMES = frozenset(
-    {"start", "resume", "resume_code", "msg", "ack", "leg", "typing", "any_jour", "code", "end", "ping"}
+    {
+        "start",
+        "resume",
+        "resume_code",
+        "msg",
+        "ack",
+        "leg",
+        "key",
+        "typing",
+        "any_jour",
+        "code",
+        "end",
+        "ping",
+    }
 )
 CONSOLE_FRAMES = frozenset(
-    {"presence", "take", "msg", "ack", "leg", "typing", "end", "transfer", "block", "ping", "state"}
+    {"presence", "take", "msg", "ack", "leg", "key", "typing", "end", "transfer", "block", "ping", "state"}
 )
 # Frames relayed between the two sides as they are (after their fields are checked).
-RELAYED = frozenset({"msg", "ack", "leg", "typing"})
+# ``key`` is a page's public key for the chat's end-to-end encryption; bodies are ciphertext.
+RELAYED = frozenset({"msg", "ack", "leg", "key", "typing"})
 QUEUE_TICK_SECONDS = 15
 # Queue changes come in bursts; a console fetches its state once per burst.
 REFRESH_AFTER_SECONDS = 1.0
+# What she does on her console keeps her session alive (her staff pages' idle clock too);
+# what her page sends by itself (heartbeats, state fetches, acks, legs) does not.
+CONSOLE_ACTIVITY = frozenset({"msg", "typing", "presence", "take", "end", "transfer", "block"})
+# Her activity is written to the session at most this often.
+SEEN_WRITE_SECONDS = 60
+# A console refused at the handshake, or closed when she leaves the staff floor.
+CLOSE_OFF_FLOOR = 4403
+# The console's reason when she no longer belongs to a jour that chats.
+REMOVED = "removed"
+
+_start_bucket: TokenBucket | None = None
+
+
+def start_allowed() -> bool:
+    """This server process's budget of chat starts (CHAT_STARTS_PER_SECOND, a burst of
+    CHAT_STARTS_BURST): a flood of sockets is refused before it costs a database query.
+    It counts starts, never who starts them."""
+    global _start_bucket
+    rate, burst = float(settings.CHAT_STARTS_PER_SECOND), float(settings.CHAT_STARTS_BURST)
+    bucket = _start_bucket
+    if bucket is None or (bucket.rate, bucket.burst) != (rate, burst):
+        bucket = _start_bucket = TokenBucket(rate=rate, burst=int(burst))
+    return bucket.take()
 
 
 def relayed_frame(frame: Frame) -> dict[str, Any]:
@@ -60,12 +101,20 @@ def relayed_frame(frame: Frame) -> dict[str, Any]:
         return {"t": "ack", "seq": frame.number("seq"), "leg": frame.text("leg", pattern=LEG_RE)}
     if frame.t == "leg":
         return {"t": "leg", "leg": frame.text("leg", pattern=LEG_RE), "from": frame.number("from", low=1)}
+    if frame.t == "key":
+        return {
+            "t": "key",
+            "leg": frame.text("leg", pattern=LEG_RE),
+            "pub": frame.text("pub", pattern=PUB_RE),
+        }
     return {"t": "typing"}
 
 
 class _Base(AsyncWebsocketConsumer):
     side = ""
     allowed: frozenset[str] = frozenset()
+    # Closed (by this side, or the client went): nothing more is sent.
+    gone = False
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As Channels' own, without its ``close_old_connections`` before every handler.
@@ -82,11 +131,26 @@ class _Base(AsyncWebsocketConsumer):
 
     async def send_frame(self, payload: dict[str, Any]) -> None:
         """A socket that closed while a frame was on its way is normal (a closed tab, a
-        lost network): its disconnect handler does what a leaving side needs."""
+        lost network): its disconnect handler does what a leaving side needs.
+
+        uvicorn says so with ClientDisconnected; its legacy ``websockets`` implementation
+        with a RuntimeError ("after sending 'websocket.close'"), as it does for a send
+        after this side closed (which ``gone`` already prevents).
+        """
+        if self.gone:
+            return
         try:
             await self.send(text_data=dump(payload))
-        except ClientDisconnected:
+        except (ClientDisconnected, RuntimeError):
             logger.debug("a %s socket closed before a frame reached it", self.side)
+
+    async def close_quietly(self, code: int) -> None:
+        """Close the socket (before or after the handshake); one already gone is closed too."""
+        self.gone = True
+        try:
+            await self.close(code=code)
+        except (ClientDisconnected, RuntimeError):
+            logger.debug("a %s socket was gone before it was closed", self.side)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -125,6 +189,9 @@ class HelpSeekerConsumer(_Base):
         self.chat_id: str | None = None
         self.bucket = TokenBucket(rate=settings.CHAT_MESSAGE_RATE, burst=settings.CHAT_MESSAGE_BURST)
         self.typing_bucket = TokenBucket(rate=0.5, burst=3)
+        # A new key of hers makes the console answer with its key and resend: a page needs a
+        # few per (re)join, a flood would crowd the console's own frames out.
+        self.key_bucket = TokenBucket(rate=0.2, burst=10)
         self.control_bucket = TokenBucket(rate=0.2, burst=5)
         self.tick: asyncio.Task[None] | None = None
         # Answered: the waiting tick has nothing to do (and no database work to queue).
@@ -132,6 +199,7 @@ class HelpSeekerConsumer(_Base):
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        self.gone = True
         if self.tick is not None:
             self.tick.cancel()
         if self.chat_id is not None:
@@ -173,7 +241,7 @@ class HelpSeekerConsumer(_Base):
     async def _relay(self, frame: Frame) -> None:
         if self.chat_id is None:
             raise FrameError("no_chat")
-        bucket = self.bucket if frame.t == "msg" else self.typing_bucket if frame.t == "typing" else None
+        bucket = {"msg": self.bucket, "typing": self.typing_bucket, "key": self.key_bucket}.get(frame.t)
         if bucket is not None and not bucket.take():
             if frame.t == "msg":
                 raise FrameError("slow_down")
@@ -184,11 +252,15 @@ class HelpSeekerConsumer(_Base):
 
     async def _start(self, frame: Frame) -> None:
         session = frame.text("session", required=False)
-        if session and not TOKEN_RE.match(session):
+        if session and not TOKEN_RE.fullmatch(session):
             raise FrameError("bad_field")
+        jour_slug = frame.text("jour", required=False)[:80] or None
+        any_jour = frame.flag("any")
+        if not start_allowed():
+            raise services.ChatRefused("busy")
         ticket = await database_sync_to_async(services.chat_start)(
-            jour_slug=frame.text("jour", required=False)[:80] or None,
-            any_jour=frame.flag("any"),
+            jour_slug=jour_slug,
+            any_jour=any_jour,
             session=session or None,
             channel=self.channel_name,
         )
@@ -336,9 +408,13 @@ class ConsoleConsumer(_Base):
         self.state_jour: int | None = None
         self.answers_overflow = True
         self.tasks: set[asyncio.Task[None]] = set()
+        self.opened_at = time.time()
+        # Her last own frame (CONSOLE_ACTIVITY), as time.time(); 0: none yet.
+        self.active_at = 0.0
         user = self.scope.get("user")
-        if user is None or not await database_sync_to_async(self._may_enter)(user):
-            await self.close(code=4403)
+        user_id = getattr(user, "pk", None)
+        if user_id is None or await database_sync_to_async(self._floor)(user_id) is not None:
+            await self.close_quietly(CLOSE_OFF_FLOOR)
             return
         self.user = user
         self.bucket = TokenBucket(rate=5.0, burst=30)
@@ -348,26 +424,67 @@ class ConsoleConsumer(_Base):
         for chat_id in await database_sync_to_async(selectors.console_chat_ids)(user=user):
             await self._join(chat_id)
         await self._send_state()
+        self._background(self._watch_floor(user.pk), "floor check")
 
-    def _may_enter(self, user: Any) -> bool:
-        """The staff floor, and a session that has not timed out, and a jour that chats."""
-        if not staff_may_enter(user):
-            return False
-        session = self.scope.get("session")
-        if session is None:
-            return False
-        now = time.time()
+    def _floor(self, user_id: int) -> str | None:
+        """Why she may not have the console now (None: she may): the staff floor as every
+        staff page sees it, from her account and session as they are in the database now,
+        and a jour that chats. Her activity here is written to the session, so that her
+        staff pages and a reconnecting console count it too."""
+        user = User.objects.filter(pk=user_id).first()
+        key = getattr(self.scope.get("session"), "session_key", None)
+        if user is None or not key:
+            return SESSION_ENDED
+        store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+        data = dict(store.items())
         # As the staff middleware: a session without marks has just signed in.
-        auth_at = float(session.get(AUTH_AT, now))
-        seen_at = float(session.get(SEEN_AT, now))
-        if (
-            now - seen_at > settings.STAFF_IDLE_TIMEOUT_SECONDS
-            or now - auth_at > settings.STAFF_ABSOLUTE_TIMEOUT_SECONDS
-        ):
-            return False
-        return bool(selectors.console_jourer(user=user))
+        stored_seen = float(data.get(SEEN_AT, self.opened_at))
+        seen_at = max(stored_seen, self.active_at)
+        marks = {
+            SESSION_KEY: data.get(SESSION_KEY),
+            HASH_SESSION_KEY: data.get(HASH_SESSION_KEY),
+            AUTH_AT: data.get(AUTH_AT, self.opened_at),
+            SEEN_AT: seen_at,
+        }
+        reason = staff_floor(user=user, session=marks, now=time.time())
+        if reason is None and not selectors.console_jourer(user=user):
+            reason = REMOVED
+        if reason is None and seen_at - stored_seen > SEEN_WRITE_SECONDS:
+            store[SEEN_AT] = seen_at
+            try:
+                store.save()
+            except UpdateError:
+                # Signed out between the read and the write.
+                return SESSION_ENDED
+        return reason
+
+    async def _watch_floor(self, user_id: int) -> None:
+        """Every CHAT_CONSOLE_CHECK_SECONDS: still on the staff floor? A check per tick, never
+        per frame. Consoles opened together (a server restart) do not tick together."""
+        jitter = random.uniform(0.5, 1.0)  # noqa: S311 (spreading ticks, not a secret)
+        await asyncio.sleep(settings.CHAT_CONSOLE_CHECK_SECONDS * jitter)
+        while not self.gone:
+            try:
+                reason = await database_sync_to_async(self._floor)(user_id)
+            except Exception as error:
+                # A database that is away for a moment: the next tick asks again.
+                logger.warning("console floor check failed (%s)", type(error).__name__)
+                reason = None
+            if reason is not None:
+                await self._close_off_floor(reason, user_id)
+                return
+            await asyncio.sleep(settings.CHAT_CONSOLE_CHECK_SECONDS)
+
+    async def _close_off_floor(self, reason: str, user_id: int) -> None:
+        """She left the staff floor: her page is told why, her chats go back to the queue at
+        once (as a console that went quiet loses them), and the socket closes."""
+        await self.send_frame({"t": "closed", "reason": reason})
+        self.gone = True
+        await database_sync_to_async(services.presence_withdraw)(user_id=user_id)
+        await self.close_quietly(CLOSE_OFF_FLOOR)
 
     async def disconnect(self, code: int) -> None:
+        self.gone = True
         for task in list(getattr(self, "tasks", ())):
             task.cancel()
         if self.user is None:
@@ -382,6 +499,8 @@ class ConsoleConsumer(_Base):
         assert self.user is not None
         if not self.bucket.take():
             raise FrameError("slow_down")
+        if frame.t in CONSOLE_ACTIVITY:
+            self.active_at = time.time()
         user = self.user
         if frame.t in RELAYED:
             chat_id = frame.text("chat", pattern=TOKEN_RE)
@@ -402,7 +521,7 @@ class ConsoleConsumer(_Base):
             )
         elif frame.t == "take":
             chat = frame.text("chat", required=False, pattern=None)
-            if chat and not TOKEN_RE.match(chat):
+            if chat and not TOKEN_RE.fullmatch(chat):
                 raise FrameError("bad_field")
             taken = await database_sync_to_async(services.chat_take)(user=user, chat_id=chat or None)
             if taken is None:
@@ -506,6 +625,10 @@ class ConsoleConsumer(_Base):
 
     def _background(self, work: Any, what: str) -> None:
         """Run work beside the socket's frames; failures are logged, never the frames."""
+        if self.gone:
+            # Nothing would reach her: do not queue database work for it.
+            work.close()
+            return
 
         async def run() -> None:
             try:

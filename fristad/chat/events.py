@@ -42,7 +42,7 @@ def _on_commit(group: str, event: dict[str, Any]) -> None:
 
 
 async def relay(*, chat_id: str, frame: dict[str, Any], side: str, sender: str) -> None:
-    """A message, ack, leg or typing frame from one side of a chat to the other."""
+    """A message (ciphertext), ack, leg, key or typing frame from one side of a chat to the other."""
     layer = get_channel_layer()
     if layer is not None:
         await layer.group_send(

@@ -17,6 +17,12 @@ MAX_FRAME_BYTES = 4096
 MAX_SEQ = 2**31
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 LEG_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+# A public key of the chat's end-to-end encryption (docs/chat-encryption.md), base64url:
+# P-256 raw is 87 characters, X25519 43; nothing else is checked, the pages do that.
+PUB_RE = re.compile(r"^[A-Za-z0-9_-]{43,132}$")
+# A JSON escape can make what no websocket text can carry: a lone surrogate (it cannot be
+# encoded to UTF-8 for the other side's socket) or a NUL (PostgreSQL refuses it in text).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class FrameError(Exception):
@@ -36,7 +42,8 @@ class Frame:
         value = self.data.get(name)
         if value is None and not required:
             return ""
-        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
+        # fullmatch: "$" alone would let a trailing newline through.
+        if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
             raise FrameError("bad_field")
         return value
 
@@ -62,11 +69,29 @@ def parse(text: str | None, allowed: frozenset[str]) -> Frame:
         data = json.loads(text)
     except (ValueError, RecursionError):
         raise FrameError("not_json") from None
+    _check_text(data)
     if not isinstance(data, dict) or not isinstance(data.get("t"), str):
         raise FrameError("no_type")
     if data["t"] not in allowed:
         raise FrameError("unknown_type")
     return Frame(t=data["t"], data=data)
+
+
+def _check_text(data: Any) -> None:
+    """Every string of the frame (keys too, at any depth, relayed bodies included) is text
+    that can go on: no NUL, no lone surrogate. Checked once here, so no handler, database
+    or other side's socket ever sees one. Iterative: deep nesting cannot recurse."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or (not item.isascii() and _SURROGATE.search(item)):
+                raise FrameError("bad_text")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def dump(payload: dict[str, Any]) -> str:

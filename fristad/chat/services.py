@@ -85,6 +85,7 @@ def chat_start(*, jour_slug: str | None, any_jour: bool, session: str | None, ch
         if Chat.objects.filter(session_hash=session_hash).count() >= settings.CHAT_MAX_PER_SESSION:
             raise ChatRefused("too_many")
         jour = _chat_jour(jour_slug)
+        _waiting_cap(jour=jour)
         key = secrets.token_urlsafe(24)
         chat = Chat.objects.create(
             id=secrets.token_urlsafe(16),
@@ -98,6 +99,22 @@ def chat_start(*, jour_slug: str | None, any_jour: bool, session: str | None, ch
         events.queues_changed_on_commit()
     chat_dispatch()
     return ChatTicket(chat_id=chat.id, key=key, session=session)
+
+
+def _waiting_cap(*, jour: Jour | None) -> None:
+    """No more than CHAT_MAX_WAITING_SITE chats waiting in the site, CHAT_MAX_WAITING_PER_JOUR
+    at one jour: a script opening sockets cannot fill every queue and every console.
+
+    Counted in the start's own transaction: with SQLite (transactions begin IMMEDIATE)
+    starts are serialised and the cap is exact; with PostgreSQL two processes starting at
+    the same moment may each count before the other's insert, so the cap may be passed
+    by one chat per other server process. Counts, never who.
+    """
+    waiting = Chat.objects.filter(status=ChatStatus.WAITING)
+    if waiting.count() >= settings.CHAT_MAX_WAITING_SITE:
+        raise ChatRefused("busy")
+    if jour is not None and waiting.filter(jour=jour).count() >= settings.CHAT_MAX_WAITING_PER_JOUR:
+        raise ChatRefused("busy")
 
 
 def chat_resume(*, chat_id: str, key: str, channel: str) -> Chat:
@@ -253,6 +270,20 @@ def presence_set(*, user: User, jour_id: int, available: bool) -> AgentPresence:
         events.consoles_changed_on_commit()
     chat_dispatch()
     return presence
+
+
+def presence_withdraw(*, user_id: int) -> int:
+    """She left the staff floor (signed out elsewhere, deactivated, removed, a new
+    tystnadslöfte, timed out): she is away, and her chats go back to the queue now, as
+    the reap gives back the chats of a console that went quiet. Returns how many."""
+    with transaction.atomic():
+        AgentPresence.objects.filter(user_id=user_id).update(status=PresenceStatus.AWAY)
+        chats = list(Chat.objects.select_for_update().filter(agent_id=user_id, status=ChatStatus.ACTIVE))
+        for chat in chats:
+            _requeue(chat=chat)
+        events.consoles_changed_on_commit()
+    chat_dispatch()
+    return len(chats)
 
 
 def presence_heartbeat(*, user: User) -> None:
@@ -464,13 +495,18 @@ def _reap(now: datetime) -> None:
     )
     orphans = Chat.objects.filter(status=ChatStatus.ACTIVE).exclude(agent_id__in=live)
     for chat in list(orphans.select_for_update()):
-        if chat.agent_id is not None:
-            events.chat_released_on_commit(chat_id=chat.id, user_id=chat.agent_id, reason="lost")
-        Chat.objects.filter(id=chat.id).update(
-            status=ChatStatus.WAITING, agent=None, agent_jour=None, assigned_at=None
-        )
-        events.chat_requeued_on_commit(chat_id=chat.id, jour_name=None)
-        events.queues_changed_on_commit()
+        _requeue(chat=chat)
+
+
+def _requeue(*, chat: Chat) -> None:
+    """Her jourkvinna is gone: back to the queue, keeping her place (her ``queued_at``)."""
+    if chat.agent_id is not None:
+        events.chat_released_on_commit(chat_id=chat.id, user_id=chat.agent_id, reason="lost")
+    Chat.objects.filter(id=chat.id).update(
+        status=ChatStatus.WAITING, agent=None, agent_jour=None, assigned_at=None
+    )
+    events.chat_requeued_on_commit(chat_id=chat.id, jour_name=None)
+    events.queues_changed_on_commit()
 
 
 def chat_dispatch() -> list[tuple[str, int]]:

@@ -46,6 +46,16 @@ def console(request: HttpRequest) -> HttpResponse:
         "ended_staff": _("You ended the chat."),
         "transferred": _("The chat was handed over."),
         "lost": _("The chat went back to the queue."),
+        # The console closed because she left the staff floor (the ``closed`` frame's reason).
+        "closed_session_ended": _("You were signed out. Your chats went back to the queue."),
+        "closed_deactivated": _("Your account was deactivated. Your chats went back to the queue."),
+        "closed_removed": _("You no longer answer chats for a jour. Your chats went back to the queue."),
+        "closed_pledge": _("Sign the new tystnadslöfte to continue. Your chats went back to the queue."),
+        "closed_second_factor": _("Set up a second factor to continue. Your chats went back to the queue."),
+        "closed_timeout": _("Your session reached its time limit. Your chats went back to the queue."),
+        "closed_idle": _(
+            "You were signed out after a while without activity. Your chats went back to the queue."
+        ),
         "record": _("Record the contact for the statistics"),
         "note": _("Handover note"),
         "send": _("Send"),
@@ -66,6 +76,8 @@ def console(request: HttpRequest) -> HttpResponse:
         "insert": _("Insert"),
         "refused": _("Not possible: %(reason)s"),
         "slow_down": _("Too fast; wait a moment."),
+        "too_large": _("The message is too long. Split it into shorter messages."),
+        "verify": _("Security code: %(code)s. Her page shows the same code; read it to her if she asks."),
         "reconnecting": _("Connection lost. Reconnecting…"),
         "connected": _("Connected."),
         "chosen": _("She chose %(jour)s"),

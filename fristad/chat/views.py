@@ -30,6 +30,19 @@ def _code(n: int) -> str:
     )
 
 
+def _busy(jour_name: str, numbers: list[str]) -> str:
+    """What her page says when the chat takes no more right now: the numbers to call instead."""
+    if numbers:
+        return _(
+            "Many are writing right now, so the chat cannot take more at the moment. Try again in a few "
+            "minutes, or call %(jour)s on %(numbers)s, or Kvinnofridslinjen on 020-50 50 50 (day and night)."
+        ) % {"jour": jour_name, "numbers": ", ".join(numbers)}
+    return _(
+        "Many are writing right now, so the chat cannot take more at the moment. Try again in a few "
+        "minutes, or call Kvinnofridslinjen on 020-50 50 50 (day and night)."
+    )
+
+
 def _blocked(n: int) -> str:
     return ngettext(
         "You cannot start a new chat right now. Try again in %(minutes)s minute.",
@@ -80,6 +93,9 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "refused_blocked": _blocked(2),
         "refused_no_such_code": _("That return code is not valid, or it has expired."),
         "refused_try_later": _("Too many attempts. Try again in a minute."),
+        "refused_busy": _busy(
+            jour.name if jour else "", [p.phone.number for p in profile.phones] if profile else []
+        ),
         "refused_other": _("The chat could not start. Try again, or call Kvinnofridslinjen on 020-50 50 50."),
         "slow_down": _("You are writing very fast. Wait a moment and send again."),
         "too_large": _("The message is too long. Split it into shorter messages."),

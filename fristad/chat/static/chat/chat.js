@@ -1,13 +1,17 @@
 /* Her chat. Everything lives in this page's memory: no cookie, no storage of any
-   kind. Messages are numbered per leg and kept until acknowledged, so a dropped
-   connection reconnects and resends without losing or doubling anything
-   (docs/chat-protocol.md). */
+   kind. Her words are encrypted in this page for the jourkvinna's console alone
+   (delivery.js, docs/chat-encryption.md); messages are numbered per leg and kept until
+   acknowledged, so a dropped connection reconnects and resends without losing or
+   doubling anything (docs/chat-protocol.md). */
 (function () {
   "use strict";
   var app = document.getElementById("chat-app");
-  if (!app || !window.WebSocket || !window.JSON) { return; }
-  var S = JSON.parse(document.getElementById("chat-strings").textContent);
+  if (!app) { return; }
   function $(id) { return document.getElementById(id); }
+  var D = window.FristadDelivery;
+  // Never a chat in clear: a browser that cannot encrypt gets the phone numbers instead.
+  if (!window.WebSocket || !D || !D.supported()) { $("chat-unsupported").hidden = false; return; }
+  var S = JSON.parse(document.getElementById("chat-strings").textContent);
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
   }
@@ -15,18 +19,12 @@
   function fmtCount(key, n, values) {
     return fmt(n === 1 && S[key + "_one"] ? S[key + "_one"] : S[key], values);
   }
-  function randomId() {
-    var bytes = new Uint8Array(9);
-    window.crypto.getRandomValues(bytes);
-    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
-  }
-  var encoder = new TextEncoder();
   var log = $("chat-log"), statusLine = $("chat-status"), typingLine = $("chat-typing");
   var input = $("chat-input"), anyNow = $("any-jour-now");
 
   var chat = null, key = null, session = null, ws = null, ended = false, active = false;
-  var myLeg = randomId(), mySeq = 0, outbox = [];
-  var peerLeg = null, peerLast = 0, staffLeg = 0;
+  var channel = null;  // this chat's delivery: outbox, seq, acks, keys (delivery.js)
+  var staffLeg = null;  // the server's number for who answers: another one is a transfer
   var retry = 0, typingTimer = null, lastTyping = 0, pingTimer = null, peerWasAway = false;
 
   app.hidden = false;
@@ -82,33 +80,37 @@
     return item;
   }
 
-  /* Delivery: announce where this leg stands, then resend what was not acknowledged. */
-  function legAndResend() {
-    send({t: "leg", leg: myLeg, from: outbox.length ? outbox[0].seq : mySeq + 1});
-    outbox.forEach(function (m) { send({t: "msg", seq: m.seq, leg: myLeg, body: m.body}); });
-    // Answered (or the jourkvinna's console back) while she was writing: she sees it at once.
-    if (active && input.value.trim()) { lastTyping = Date.now(); send({t: "typing"}); }
+  // The security code both sides see.
+  function showCode(code) {
+    $("verify-shown").textContent = code;
+    $("verify-spoken").textContent = code ? D.spoken(code) : "";
+    $("chat-verify").hidden = !code;
   }
-  function received(frame) {
-    if (frame.leg !== peerLeg) { return; }
-    if (frame.seq <= peerLast) { send({t: "ack", seq: frame.seq, leg: frame.leg}); return; }
-    if (frame.seq !== peerLast + 1) { return; }
-    peerLast = frame.seq;
-    typingLine.textContent = "";
-    addLine("them", frame.body, false);
-    send({t: "ack", seq: frame.seq, leg: frame.leg});
-  }
-  function acknowledged(frame) {
-    if (frame.leg !== myLeg) { return; }
-    outbox = outbox.filter(function (m) {
-      if (m.seq <= frame.seq) {
-        var mark = m.item.querySelector(".pending");
+  // A new chat (a start, a return code): a new leg, new keys, an empty outbox.
+  function newChannel() {
+    if (channel) { channel.close(); }
+    channel = D.create({
+      side: "her",
+      send: send,
+      deliver: function (text) { typingLine.textContent = ""; addLine("them", text, false); },
+      acked: function (item) {
+        var mark = item.querySelector(".pending");
         if (mark) { mark.remove(); }
-        return false;
-      }
-      return true;
+      },
+      code: showCode,
+      // Answered (or the jourkvinna's console back) while she was writing: she sees it at once.
+      resent: function () { if (active && !ended && input.value.trim()) { lastTyping = Date.now(); send({t: "typing"}); } }
     });
+    channel.pair();  // ready before she is answered
+    staffLeg = null;
+    showCode("");
   }
+  // A new jourkvinna (handed over, even while this page was away): a new key exchange.
+  function answeredBy(leg) {
+    if (staffLeg !== null && leg !== staffLeg && channel) { channel.newPeer(); }
+    staffLeg = leg;
+  }
+  function legAndResend() { if (channel) { channel.resend(); } }
 
   function showChat() {
     $("chat-safety").hidden = true;
@@ -127,7 +129,8 @@
   function finish(by) {
     ended = true;
     chat = key = null;
-    outbox = [];
+    if (channel) { channel.close(); channel = null; }
+    showCode("");
     log.textContent = "";
     typingLine.textContent = "";
     $("chat-code").textContent = "";
@@ -152,7 +155,7 @@
         showChat();
         if (frame.status === "active") {
           active = true;
-          staffLeg = frame.leg;
+          answeredBy(frame.leg);
           setStatus(fmt(S.assigned, {jour: frame.jour}));
           anyNow.hidden = true;
         }
@@ -163,8 +166,7 @@
         break;
       case "assigned":
         active = true;
-        // A new jourkvinna starts a new leg; the same one announced twice does not.
-        if (frame.leg !== staffLeg) { staffLeg = frame.leg; peerLeg = null; peerLast = 0; }
+        answeredBy(frame.leg);
         peerWasAway = false;
         anyNow.hidden = true;
         setStatus(fmt(S.assigned, {jour: frame.jour}));
@@ -173,6 +175,8 @@
         break;
       case "requeued":
         active = false;
+        // Whoever answers next is someone new: a new key exchange.
+        if (channel) { channel.newPeer(); }
         setStatus(frame.jour ? fmt(S.requeued_jour, {jour: frame.jour}) : S.requeued);
         break;
       case "peer":
@@ -183,16 +187,12 @@
           legAndResend();
         } else if (active) { peerWasAway = true; setStatus(S.peer_away); }
         break;
-      case "leg":
-        if (frame.leg !== peerLeg) { peerLeg = frame.leg; peerLast = frame.from - 1; }
-        else { peerLast = Math.max(peerLast, frame.from - 1); }
+      case "key": case "leg": case "msg": case "ack":
+        if (channel) { channel.receive(frame); }
         break;
-      case "msg": received(frame); break;
-      case "ack": acknowledged(frame); break;
       case "typing":
-        typingLine.textContent = S.typing;
-        window.clearTimeout(typingTimer);
-        typingTimer = window.setTimeout(function () { typingLine.textContent = ""; }, 5000);
+        // In turn with the messages (decrypted one by one).
+        if (channel) { channel.after(showTyping); }
         break;
       case "code":
         $("chat-code").textContent = fmtCount("code", frame.minutes, {code: frame.code, minutes: frame.minutes});
@@ -202,6 +202,7 @@
         if (frame.code === "blocked") { setStatus(fmtCount("refused_blocked", frame.minutes, {minutes: frame.minutes})); }
         else if (frame.code === "no_such_code") { setStatus(S.refused_no_such_code); }
         else if (frame.code === "try_later") { setStatus(S.refused_try_later); }
+        else if (frame.code === "busy") { setStatus(S.refused_busy || S.refused_other); }
         else if (frame.code === "no_such_chat") { chat = null; finish("left"); }
         else { setStatus(S.refused_other); }
         $("chat").hidden = false;
@@ -211,6 +212,12 @@
         else if (frame.code === "too_large") { setStatus(S.too_large); }
         break;
     }
+  }
+
+  function showTyping() {
+    typingLine.textContent = S.typing;
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(function () { typingLine.textContent = ""; }, 5000);
   }
 
   /* The safety check, then the start. */
@@ -224,6 +231,7 @@
   $("start").addEventListener("click", function () {
     var any = $("any-jour");
     ended = false; active = false;
+    newChannel();
     setStatus(S.connecting);
     showChat();
     connect(function () {
@@ -238,6 +246,7 @@
     var code = $("code-input").value;
     $("code-input").value = "";
     ended = false; active = false;
+    newChannel();
     showChat();
     setStatus(S.connecting);
     connect(function () { send({t: "resume_code", code: code}); });
@@ -247,14 +256,10 @@
   $("chat-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var body = input.value.trim();
-    if (!body || ended) { return; }
-    if (encoder.encode(body).length > 3500) { setStatus(S.too_large); return; }
-    mySeq += 1;
-    var message = {seq: mySeq, body: body, item: addLine("me", body, true)};
-    outbox.push(message);
-    // Written before anyone answers (or before the chat even exists): it waits in the
-    // outbox and goes with the first resend, when someone answers.
-    if (chat && active) { send({t: "msg", seq: message.seq, leg: myLeg, body: body}); }
+    if (!body || ended || !channel) { return; }
+    if (!D.fits(body)) { setStatus(S.too_large); return; }
+    // Before anyone answers (or the chat even exists) it waits, and goes when a key has come.
+    channel.write(body, addLine("me", body, true));
     input.value = "";
     input.focus();
   });
@@ -281,7 +286,7 @@
     if (chat && !ended) { send({t: "end"}); }
     ended = true;
     chat = key = session = null;
-    outbox = [];
+    if (channel) { channel.close(); channel = null; }
     log.textContent = "";
     if (ws) { ws.close(); }
   });

@@ -1,11 +1,15 @@
 /* The jourkvinna's console: presence, queues and several chats over one socket.
    Transcripts live only in this page; an ended chat is cleared from it.
-   Delivery as on her page: numbered per leg, kept until acknowledged, resent
-   when either side comes back (docs/chat-protocol.md). */
+   Delivery as on her page (delivery.js): encrypted end to end, numbered per leg, kept
+   until acknowledged, resent when either side comes back (docs/chat-protocol.md,
+   docs/chat-encryption.md). */
 (function () {
   "use strict";
   var root = document.getElementById("console");
-  if (!root || !window.WebSocket) { return; }
+  if (!root) { return; }
+  var D = window.FristadDelivery;
+  // A console that cannot encrypt never connects: no presence, so no chat comes to it.
+  if (!window.WebSocket || !D || !D.supported()) { document.getElementById("console-unsupported").hidden = false; return; }
   var S = JSON.parse(document.getElementById("console-strings").textContent);
   var recordUrls = {};
   root.dataset.recordUrls.trim().split(/\s+/).forEach(function (pair) {
@@ -23,11 +27,6 @@
   }
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
-  }
-  function randomId() {
-    var bytes = new Uint8Array(9);
-    window.crypto.getRandomValues(bytes);
-    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
   }
   root.hidden = false;
   var ws = null, retry = 0, state = null, panels = {}, counter = 0;
@@ -60,9 +59,6 @@
   }
   window.setInterval(function () { send({t: "ping"}); }, 20000);
 
-  function minutesText(seconds) {
-    return seconds >= 3600 ? fmt(S.hours, {hours: Math.floor(seconds / 3600)}) : fmt(S.minutes, {minutes: Math.floor(seconds / 60)});
-  }
   function renderQueue(list, rows) {
     list.textContent = "";
     if (!rows.length) { list.appendChild(el("li", {className: "meta"}, S.queue_empty)); return; }
@@ -86,7 +82,7 @@
     renderQueue($("overflow"), state.overflow);
     $("take-next").disabled = !state.available;
     state.chats.forEach(function (chat) {
-      if (!panels[chat.id]) { openPanel(chat); }
+      if (!panels[chat.id] || panels[chat.id].ended) { openPanel(chat); }
       else { panels[chat.id].herLine.textContent = chat.her_connected ? S.her_here : S.her_away; }
     });
     var open = Object.keys(panels).filter(function (id) { return !panels[id].ended; }).length;
@@ -96,12 +92,26 @@
 
   function openPanel(chat) {
     counter += 1;
-    var p = {id: chat.id, leg: randomId(), seq: 0, outbox: [], peerLeg: null, peerLast: 0, ended: false, jour: state.jour};
+    var p = {id: chat.id, ended: false, jour: state.jour};
+    // This chat's delivery: its own leg and key pair, for as long as the panel is open.
+    p.channel = D.create({
+      side: "staff",
+      send: function (frame) { frame.chat = p.id; return send(frame); },
+      deliver: function (text) { p.typing.textContent = ""; addLine(p, "them", text, false); },
+      acked: function (item) {
+        var mark = item.querySelector(".pending");
+        if (mark) { mark.remove(); }
+      },
+      code: function (code) { showCode(p, code); }
+    });
     var box = el("section", {className: "chat-panel", "aria-labelledby": "chat-h-" + counter});
     box.appendChild(el("h3", {id: "chat-h-" + counter}, chat.jour_name + (chat.chosen_jour_name && chat.chosen_jour_name !== chat.jour_name ? " (" + fmt(S.chosen, {jour: chat.chosen_jour_name}) + ")" : "")));
     if (chat.note) { box.appendChild(el("p", {className: "notice"}, S.note + ": " + chat.note)); }
     p.herLine = el("p", {className: "meta", role: "status"}, chat.her_connected ? S.her_here : S.her_away);
     box.appendChild(p.herLine);
+    p.verify = el("p", {className: "meta verify"});
+    p.verify.hidden = true;
+    box.appendChild(p.verify);
     var logbox = el("div", {className: "chat-logbox", role: "log", "aria-live": "polite", "aria-label": chat.jour_name});
     p.log = el("ol", {className: "chat-log"});
     logbox.appendChild(p.log);
@@ -127,6 +137,8 @@
     p.tools = el("div", {className: "chat-tools"});
     box.appendChild(p.tools);
     p.box = box;
+    var old = panels[chat.id];
+    if (old) { old.box.remove(); }  // the same chat back (handed back to her): a new panel
     $("chats").appendChild(box);
     panels[chat.id] = p;
     buildTools(p);
@@ -208,24 +220,33 @@
     p.log.parentNode.scrollTop = p.log.parentNode.scrollHeight;
     return item;
   }
+  function showCode(p, code) {
+    p.verify.textContent = "";
+    p.verify.hidden = !code;
+    if (!code) { return; }
+    var parts = S.verify.split("%(code)s");
+    p.verify.appendChild(document.createTextNode(parts[0]));
+    p.verify.appendChild(el("strong", {"aria-hidden": "true", className: "code"}, code));
+    p.verify.appendChild(el("span", {className: "visually-hidden"}, D.spoken(code)));
+    p.verify.appendChild(document.createTextNode(parts[1] || ""));
+  }
   function sendMessage(p) {
     var body = p.input.value.trim();
     if (!body || p.ended) { return; }
-    p.seq += 1;
-    var message = {seq: p.seq, body: body, item: addLine(p, "me", body, true)};
-    p.outbox.push(message);
-    send({t: "msg", chat: p.id, seq: message.seq, leg: p.leg, body: body});
+    if (!D.fits(body)) { status(S.too_large); return; }
+    // Encrypted when it goes: now, or when her key comes (delivery.js).
+    p.channel.write(body, addLine(p, "me", body, true));
     p.input.value = "";
   }
-  function legAndResend(p) {
-    send({t: "leg", chat: p.id, leg: p.leg, from: p.outbox.length ? p.outbox[0].seq : p.seq + 1});
-    p.outbox.forEach(function (m) { send({t: "msg", chat: p.id, seq: m.seq, leg: p.leg, body: m.body}); });
-  }
+  function legAndResend(p) { p.channel.resend(); }
   function endPanel(p, reason) {
     if (p.ended) { return; }
     p.ended = true;
+    // Her words and this chat's keys go from the page.
+    p.channel.close();
     p.log.textContent = "";
-    p.outbox = [];
+    p.verify.textContent = "";
+    p.verify.hidden = true;
     p.box.querySelector("form").remove();
     p.tools.textContent = "";
     p.typing.textContent = "";
@@ -238,7 +259,7 @@
     }
     var close = el("button", {type: "button", className: "secondary"}, "×");
     close.setAttribute("aria-label", S.close);
-    close.addEventListener("click", function () { p.box.remove(); delete panels[p.id]; });
+    close.addEventListener("click", function () { p.box.remove(); if (panels[p.id] === p) { delete panels[p.id]; } });
     p.tools.appendChild(close);
   }
 
@@ -255,43 +276,29 @@
         break;
       case "chat":
         // A chat just given to her: open its panel at once (the full state follows).
-        if (!panels[frame.id] && state) { openPanel(frame); $("no-chats").textContent = ""; }
+        if ((!panels[frame.id] || panels[frame.id].ended) && state) { openPanel(frame); $("no-chats").textContent = ""; }
         break;
       case "removed": if (p) { endPanel(p, frame.reason); } break;
       case "peer":
-        if (!p) { break; }
+        if (!p || p.ended) { break; }
         p.herLine.textContent = frame.here ? S.her_here : S.her_away;
         if (frame.here) { legAndResend(p); }
         break;
-      case "leg":
-        if (!p) { break; }
-        if (frame.leg !== p.peerLeg) { p.peerLeg = frame.leg; p.peerLast = frame.from - 1; }
-        else { p.peerLast = Math.max(p.peerLast, frame.from - 1); }
-        break;
-      case "msg":
-        if (!p || frame.leg !== p.peerLeg) { break; }
-        if (frame.seq <= p.peerLast) { send({t: "ack", chat: p.id, seq: frame.seq, leg: frame.leg}); break; }
-        if (frame.seq !== p.peerLast + 1) { break; }
-        p.peerLast = frame.seq;
-        p.typing.textContent = "";
-        addLine(p, "them", frame.body, false);
-        send({t: "ack", chat: p.id, seq: frame.seq, leg: frame.leg});
-        break;
-      case "ack":
-        if (!p || frame.leg !== p.leg) { break; }
-        p.outbox = p.outbox.filter(function (m) {
-          if (m.seq <= frame.seq) { var mark = m.item.querySelector(".pending"); if (mark) { mark.remove(); } return false; }
-          return true;
-        });
+      case "key": case "leg": case "msg": case "ack":
+        if (p && !p.ended) { p.channel.receive(frame); }
         break;
       case "typing":
-        if (!p) { break; }
-        p.typing.textContent = S.typing;
-        window.clearTimeout(p.typingTimer);
-        p.typingTimer = window.setTimeout(function () { p.typing.textContent = ""; }, 5000);
+        if (!p || p.ended) { break; }
+        // After the messages before it (they are decrypted in turn).
+        p.channel.after(function () {
+          p.typing.textContent = S.typing;
+          window.clearTimeout(p.typingTimer);
+          p.typingTimer = window.setTimeout(function () { p.typing.textContent = ""; }, 5000);
+        });
         break;
       case "error":
         if (frame.code === "slow_down") { status(S.slow_down); }
+        else if (frame.code === "too_large") { status(S.too_large); }
         else if (frame.code === "queue_empty") { status(S.queue_empty); }
         else if (frame.message) { status(fmt(S.refused, {reason: frame.message})); }
         break;
