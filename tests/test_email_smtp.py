@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fristad.accounts.models import Role
-from fristad.accounts.services import invite_create
+from fristad.accounts.services import IssuedInvite, invite_create
 from fristad.housing.models import PlacementRequest
 from fristad.ops.mail import emails_deliver, retry_delay
 from fristad.ops.models import Counter, OutgoingEmail
@@ -35,6 +35,17 @@ def smtp(settings: Any) -> Iterator[Inbox]:
         yield inbox
 
 
+def invite(staff: Staff, email: str) -> IssuedInvite:
+    """A jourkvinna's invite from jour A's coordinator, e-mailed (queued) with its link."""
+    return invite_create(
+        invited_by=staff.admin_a,
+        email=email,
+        role=Role.JOURKVINNA,
+        jour=staff.jour_a,
+        base_url="https://fristad.test/",
+    )
+
+
 def fristad_log(caplog: pytest.LogCaptureFixture) -> str:
     """What Fristad logged (the test SMTP server logs its own lines, addresses and all)."""
     return "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("fristad"))
@@ -45,13 +56,7 @@ def links(text: str) -> list[str]:
 
 
 def test_an_invite_arrives_by_smtp_with_only_its_link(staff: Staff, smtp: Inbox) -> None:
-    issued = invite_create(
-        invited_by=staff.admin_a,
-        email="New.Person@Example.org",
-        role=Role.JOURKVINNA,
-        jour=staff.jour_a,
-        base_url="https://fristad.test/",
-    )
+    issued = invite(staff, "New.Person@Example.org")
     assert smtp.received == []  # nothing is sent by the request itself
     assert emails_deliver().sent == 1
     (message,) = smtp.received
@@ -87,13 +92,7 @@ def test_a_refusing_server_is_retried_and_the_log_names_no_one(
     staff: Staff, smtp: Inbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     smtp.refuse = True
-    issued = invite_create(
-        invited_by=staff.admin_a,
-        email="retry@example.org",
-        role=Role.JOURKVINNA,
-        jour=staff.jour_a,
-        base_url="https://fristad.test/",
-    )
+    issued = invite(staff, "retry@example.org")
     now = timezone.now()
     with caplog.at_level(logging.INFO):
         result = emails_deliver(now=now)
@@ -115,13 +114,7 @@ def test_a_message_refused_every_time_is_given_up_and_counted(
 ) -> None:
     settings.EMAIL_MAX_ATTEMPTS = 3
     smtp.refuse = True
-    invite_create(
-        invited_by=staff.admin_a,
-        email="never@example.org",
-        role=Role.JOURKVINNA,
-        jour=staff.jour_a,
-        base_url="https://fristad.test/",
-    )
+    invite(staff, "never@example.org")
     now = timezone.now()
     for attempt in range(1, 4):
         emails_deliver(now=now)
@@ -137,13 +130,7 @@ def test_a_mail_server_that_is_down_does_not_fail_the_request(staff: Staff, sett
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = 9  # nothing listens
     settings.EMAIL_TIMEOUT = 2
-    invite_create(
-        invited_by=staff.admin_a,
-        email="down@example.org",
-        role=Role.JOURKVINNA,
-        jour=staff.jour_a,
-        base_url="https://fristad.test/",
-    )
+    invite(staff, "down@example.org")
     assert emails_deliver().retried == 1
     assert OutgoingEmail.objects.get().attempts == 1
 
@@ -152,12 +139,6 @@ def test_a_rolled_back_change_sends_nothing(staff: Staff) -> None:
     from django.db import transaction
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        invite_create(
-            invited_by=staff.admin_a,
-            email="undo@example.org",
-            role=Role.JOURKVINNA,
-            jour=staff.jour_a,
-            base_url="https://fristad.test/",
-        )
+        invite(staff, "undo@example.org")
         raise RuntimeError("the change fails after the invite")
     assert OutgoingEmail.objects.count() == 0
