@@ -26,7 +26,7 @@ from fristad.accounts import floor, middleware
 from fristad.accounts.floor import AUTH_AT, SEEN_AT
 from fristad.accounts.models import Membership
 from fristad.accounts.services import membership_remove, pledge_publish, sessions_end_elsewhere
-from fristad.chat import consumers
+from fristad.chat import floor_watch
 from fristad.chat.models import AgentPresence, Chat, ChatStatus
 from tests.chat_helpers import Socket, answered_chat, console_socket, expect_each, run, session_cookie
 from tests.conftest import Staff
@@ -89,7 +89,7 @@ def test_the_check_runs_every_few_seconds_by_default() -> None:
 
 def test_one_function_decides_the_floor_for_pages_and_the_console() -> None:
     assert middleware.staff_floor is floor.staff_floor
-    assert consumers.staff_floor is floor.staff_floor
+    assert floor_watch.staff_floor is floor.staff_floor
 
 
 def _end_elsewhere(staff: Staff, cookie: bytes) -> None:

@@ -2,7 +2,8 @@
 
 Her socket (``HelpSeekerConsumer``) reads no cookie, header or address. The
 jourkvinna's console (``ConsoleConsumer``) stands on the same floor as every staff
-page (``accounts.floor.staff_floor``), at the handshake and every few seconds after.
+page (``accounts.floor.staff_floor``), at the handshake and on a tick every few seconds
+after (``floor_watch``: one check for all the process's consoles).
 A bad frame gets an error frame; the consumer lives on.
 Message frames pass through untouched and are never logged or stored.
 """
@@ -12,24 +13,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
-from importlib import import_module
 from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from uvicorn.protocols.utils import ClientDisconnected
 
-from fristad.accounts.floor import AUTH_AT, SEEN_AT, SESSION_ENDED, staff_floor
 from fristad.accounts.models import User
-from fristad.chat import events, selectors, services
+from fristad.chat import events, floor_watch, selectors, services
 from fristad.chat.models import ChatStatus
 from fristad.chat.protocol import LEG_RE, PUB_RE, TOKEN_RE, Frame, FrameError, TokenBucket, dump, parse
 
@@ -63,12 +59,8 @@ REFRESH_AFTER_SECONDS = 1.0
 # What she does on her console keeps her session alive (her staff pages' idle clock too);
 # what her page sends by itself (heartbeats, state fetches, acks, legs) does not.
 CONSOLE_ACTIVITY = frozenset({"msg", "typing", "presence", "take", "end", "transfer", "block"})
-# Her activity is written to the session at most this often.
-SEEN_WRITE_SECONDS = 60
 # A console refused at the handshake, or closed when she leaves the staff floor.
 CLOSE_OFF_FLOOR = 4403
-# The console's reason when she no longer belongs to a jour that chats.
-REMOVED = "removed"
 
 _start_bucket: TokenBucket | None = None
 
@@ -409,11 +401,18 @@ class ConsoleConsumer(_Base):
         self.answers_overflow = True
         self.tasks: set[asyncio.Task[None]] = set()
         self.opened_at = time.time()
-        # Her last own frame (CONSOLE_ACTIVITY), as time.time(); 0: none yet.
-        self.active_at = 0.0
         user = self.scope.get("user")
         user_id = getattr(user, "pk", None)
-        if user_id is None or await database_sync_to_async(self._floor)(user_id) is not None:
+        key = getattr(self.scope.get("session"), "session_key", None)
+        if user_id is None or not key:
+            await self.close_quietly(CLOSE_OFF_FLOOR)
+            return
+        self.watched = floor_watch.Watched(
+            marks=floor_watch.ConsoleMarks(user_id=user_id, session_key=key, opened_at=self.opened_at),
+            off_floor=lambda reason: self._close_off_floor(reason, user_id),
+        )
+        [reason] = await database_sync_to_async(floor_watch.floor_check)([self.watched.marks])
+        if reason is not None:
             await self.close_quietly(CLOSE_OFF_FLOOR)
             return
         self.user = user
@@ -424,56 +423,7 @@ class ConsoleConsumer(_Base):
         for chat_id in await database_sync_to_async(selectors.console_chat_ids)(user=user):
             await self._join(chat_id)
         await self._send_state()
-        self._background(self._watch_floor(user.pk), "floor check")
-
-    def _floor(self, user_id: int) -> str | None:
-        """Why she may not have the console now (None: she may): the staff floor as every
-        staff page sees it, from her account and session as they are in the database now,
-        and a jour that chats. Her activity here is written to the session, so that her
-        staff pages and a reconnecting console count it too."""
-        user = User.objects.filter(pk=user_id).first()
-        key = getattr(self.scope.get("session"), "session_key", None)
-        if user is None or not key:
-            return SESSION_ENDED
-        store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
-        data = dict(store.items())
-        # As the staff middleware: a session without marks has just signed in.
-        stored_seen = float(data.get(SEEN_AT, self.opened_at))
-        seen_at = max(stored_seen, self.active_at)
-        marks = {
-            SESSION_KEY: data.get(SESSION_KEY),
-            HASH_SESSION_KEY: data.get(HASH_SESSION_KEY),
-            AUTH_AT: data.get(AUTH_AT, self.opened_at),
-            SEEN_AT: seen_at,
-        }
-        reason = staff_floor(user=user, session=marks, now=time.time())
-        if reason is None and not selectors.console_jourer(user=user):
-            reason = REMOVED
-        if reason is None and seen_at - stored_seen > SEEN_WRITE_SECONDS:
-            store[SEEN_AT] = seen_at
-            try:
-                store.save()
-            except UpdateError:
-                # Signed out between the read and the write.
-                return SESSION_ENDED
-        return reason
-
-    async def _watch_floor(self, user_id: int) -> None:
-        """Every CHAT_CONSOLE_CHECK_SECONDS: still on the staff floor? A check per tick, never
-        per frame. Consoles opened together (a server restart) do not tick together."""
-        jitter = random.uniform(0.5, 1.0)  # noqa: S311 (spreading ticks, not a secret)
-        await asyncio.sleep(settings.CHAT_CONSOLE_CHECK_SECONDS * jitter)
-        while not self.gone:
-            try:
-                reason = await database_sync_to_async(self._floor)(user_id)
-            except Exception as error:
-                # A database that is away for a moment: the next tick asks again.
-                logger.warning("console floor check failed (%s)", type(error).__name__)
-                reason = None
-            if reason is not None:
-                await self._close_off_floor(reason, user_id)
-                return
-            await asyncio.sleep(settings.CHAT_CONSOLE_CHECK_SECONDS)
+        floor_watch.watch(self.watched)
 
     async def _close_off_floor(self, reason: str, user_id: int) -> None:
         """She left the staff floor: her page is told why, her chats go back to the queue at
@@ -489,6 +439,7 @@ class ConsoleConsumer(_Base):
             task.cancel()
         if self.user is None:
             return
+        floor_watch.unwatch(self.watched)
         for chat_id in list(self.chats):
             await events.presence(chat_id=chat_id, side=self.side, here=False, sender=self.channel_name)
             await self.channel_layer.group_discard(events.chat_group(chat_id), self.channel_name)
@@ -500,7 +451,7 @@ class ConsoleConsumer(_Base):
         if not self.bucket.take():
             raise FrameError("slow_down")
         if frame.t in CONSOLE_ACTIVITY:
-            self.active_at = time.time()
+            self.watched.marks.active_at = time.time()
         user = self.user
         if frame.t in RELAYED:
             chat_id = frame.text("chat", pattern=TOKEN_RE)

@@ -213,6 +213,15 @@ def console_jourer(*, user: User) -> list[Jour]:
     )
 
 
+def console_user_ids(*, user_ids: Iterable[int]) -> set[int]:
+    """Of these staff, those who belong to a jour that chats (``console_jourer`` for many,
+    one query)."""
+    rows = Membership.objects.filter(
+        user_id__in=list(user_ids), role__in=JOUR_ROLES, jour__is_active=True, jour__chats=True
+    )
+    return set(rows.values_list("user_id", flat=True))
+
+
 def console_chat_ids(*, user: User) -> set[str]:
     return set(Chat.objects.filter(agent=user, status=ChatStatus.ACTIVE).values_list("id", flat=True))
 
