@@ -264,9 +264,15 @@ def test_another_jours_console_sees_only_the_overflow_queue(staff: Staff) -> Non
         assert state["queue"] == [] and state["overflow"] == []
         assert not _frame_mentions(state, chat_id)
 
-        # Past Stockholm's threshold the chat is the network's: now Malmö sees it, as overflow.
+        # Waiting long does not make it the network's: only her yes does.
         old = timezone.now() - timedelta(seconds=settings.CHAT_OVERFLOW_AFTER_SECONDS + 5)
         await database_sync_to_async(Chat.objects.filter(pk=chat_id).update)(queued_at=old)
+        await console_b.send(t="state")
+        state = await console_b.expect("state")
+        assert state["overflow"] == [] and not _frame_mentions(state, chat_id)
+        # She says any jour may answer: now Malmö sees it, as overflow.
+        await her.send(t="any_jour")
+        await asyncio.sleep(0.2)
         await console_b.send(t="state")
         state = await console_b.expect("state")
         assert state["queue"] == []

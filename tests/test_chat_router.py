@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,7 +27,7 @@ def chat(
         jour_id=jour,
         any_jour=any_jour,
         queued_at=NOW - timedelta(seconds=ago),
-        overflow_after_seconds=after,
+        offer_after_seconds=after,
     )
 
 
@@ -103,18 +104,15 @@ def test_no_one_available_no_assignment() -> None:
     [
         (chat("c", STOCKHOLM, any_jour=True), True),  # she chose any jour
         (chat("c", None), True),  # the national page
-        (chat("c", STOCKHOLM, ago=120), True),  # the threshold, exactly
-        (chat("c", STOCKHOLM, ago=500), True),  # long past it
-        (chat("c", STOCKHOLM, ago=119), False),  # not yet
+        (chat("c", STOCKHOLM, ago=120), False),  # waiting long does not decide for her
+        (chat("c", STOCKHOLM, ago=5000), False),
         (chat("c", STOCKHOLM), False),  # just started
-        (chat("c", STOCKHOLM, ago=200, after=300), False),  # her jour's own, longer threshold
-        (chat("c", STOCKHOLM, ago=300, after=300), True),
     ],
 )
-def test_overflow_eligibility(waiting: WaitingChat, eligible: bool) -> None:
+def test_overflow_only_with_her_consent(waiting: WaitingChat, eligible: bool) -> None:
     other = agent(20, MALMO)
-    assert router.in_overflow(waiting, NOW) is eligible
-    assert router.may_answer(other, waiting, NOW) is eligible
+    assert router.in_overflow(waiting) is eligible
+    assert router.may_answer(other, waiting) is eligible
     assert router.assignments(snap([waiting], [other])) == ([("c", 20)] if eligible else [])
 
 
@@ -129,16 +127,92 @@ def test_a_jour_that_does_not_answer_the_overflow_never_gets_other_jourers_chats
     ]
     assert router.assignments(snap(waiting, [closed])) == [("own", 20)]
     for other in waiting[:4]:
-        assert not router.may_answer(closed, other, NOW)
+        assert not router.may_answer(closed, other)
     assert router.next_chat_for(snap(waiting[:4], [closed]), 20) is None
 
 
-def test_a_jour_without_anyone_available_waits_until_the_threshold() -> None:
-    waiting = [chat("c1", STOCKHOLM, ago=60)]
-    helpers = [agent(20, MALMO), agent(30, NORRSKEN)]
-    assert router.assignments(snap(waiting, helpers)) == []
-    later = Snapshot(now=NOW + timedelta(seconds=60), waiting=tuple(waiting), agents=tuple(helpers))
-    assert router.assignments(later) == [("c1", 20)]
+def test_a_jour_without_anyone_available_is_answered_elsewhere_only_once_she_agrees() -> None:
+    waiting = chat("c1", STOCKHOLM, ago=60)
+    helpers = [agent(20, MALMO), agent(30, NORRSKEN, idle=50)]
+    assert router.assignments(snap([waiting], helpers)) == []
+    later = Snapshot(now=NOW + timedelta(seconds=3600), waiting=(waiting,), agents=tuple(helpers))
+    assert router.assignments(later) == []
+    agreed = replace(waiting, any_jour=True)
+    assert router.assignments(snap([agreed], helpers)) == [("c1", 30)]
+
+
+# --- asking her: network_offer, offer_again ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("agents", "offered"),
+    [
+        ([], False),  # no one anywhere: nothing to offer (her page shows the phone numbers)
+        ([agent(20, MALMO)], True),  # her jour closed, the network open
+        ([agent(10, STOCKHOLM, active=2), agent(20, MALMO)], True),  # her jour full
+        ([agent(10, STOCKHOLM, active=1), agent(20, MALMO)], False),  # her jour has room
+        ([agent(10, STOCKHOLM, active=2)], False),  # full, and no one else is there
+        (
+            [agent(10, STOCKHOLM, active=2), agent(20, MALMO, overflow=False)],
+            False,
+        ),  # others keep to their own
+        (
+            [agent(10, STOCKHOLM, active=2), agent(20, MALMO, active=2)],
+            True,
+        ),  # busy elsewhere too: she may still choose
+    ],
+)
+def test_she_is_asked_at_once_when_her_jour_has_no_one_free(agents: list[Agent], offered: bool) -> None:
+    assert router.network_offer(snap([], agents), STOCKHOLM) is offered
+
+
+def test_the_national_page_is_never_asked() -> None:
+    assert router.network_offer(snap([], [agent(20, MALMO)]), None) is False
+
+
+@pytest.mark.parametrize(
+    ("waiting", "asked"),
+    [
+        (chat("c", STOCKHOLM, ago=119), False),
+        (chat("c", STOCKHOLM, ago=120), True),
+        (chat("c", STOCKHOLM, ago=200, after=300), False),  # her jour's own threshold
+        (chat("c", STOCKHOLM, ago=300, after=300), True),
+        (chat("c", STOCKHOLM, ago=900, any_jour=True), False),  # she already agreed
+        (chat("c", None, ago=900), False),
+    ],
+)
+def test_she_is_asked_again_after_her_jours_threshold(waiting: WaitingChat, asked: bool) -> None:
+    assert router.offer_again(waiting, NOW) is asked
+
+
+# --- arrival_wait_seconds: what her page shows before she starts ----------------------------
+
+
+def test_arrival_wait_is_zero_with_someone_free_and_none_with_no_one() -> None:
+    agents = [agent(10, STOCKHOLM, capacity=2, active=1)]
+    assert (
+        router.arrival_wait_seconds(snap([], agents), jour_id=STOCKHOLM, any_jour=False, handling_seconds=600)
+        == 0
+    )
+    assert (
+        router.arrival_wait_seconds(snap([], agents), jour_id=MALMO, any_jour=False, handling_seconds=600)
+        is None
+    )
+
+
+def test_arrival_wait_of_each_choice() -> None:
+    # Stockholm: one jourkvinna, full, one chat waiting for her. Malmö: two, one place free.
+    agents = [
+        agent(10, STOCKHOLM, capacity=2, active=2),
+        agent(20, MALMO, active=1),
+        agent(21, MALMO, active=2),
+    ]
+    waiting = [chat("w", STOCKHOLM, ago=30)]
+    snapshot = snap(waiting, agents)
+    own = router.arrival_wait_seconds(snapshot, jour_id=STOCKHOLM, any_jour=False, handling_seconds=1200)
+    anywhere = router.arrival_wait_seconds(snapshot, jour_id=STOCKHOLM, any_jour=True, handling_seconds=1200)
+    assert own == math.ceil(2 * 1200 / 2)  # second in line for two places
+    assert anywhere == 0  # the free place in Malmö takes the first of the two (her)
 
 
 def _random_snapshot(rng: random.Random) -> Snapshot:
@@ -180,7 +254,7 @@ def test_assignments_respect_the_rules_on_random_snapshots(seed: int) -> None:
     assert len(chat_ids) == len(set(chat_ids)), "a chat assigned twice"
     taken: dict[int, int] = {}
     for chat_id, user_id in result:
-        assert router.may_answer(agents[user_id], chats[chat_id], NOW)
+        assert router.may_answer(agents[user_id], chats[chat_id])
         taken[user_id] = taken.get(user_id, 0) + 1
     for user_id, count in taken.items():
         assert count <= agents[user_id].room, "over capacity"
@@ -190,7 +264,7 @@ def test_assignments_respect_the_rules_on_random_snapshots(seed: int) -> None:
             continue
         for candidate in snapshot.agents:
             if candidate.room - taken.get(candidate.user_id, 0) > 0:
-                assert not router.may_answer(candidate, waiting, NOW)
+                assert not router.may_answer(candidate, waiting)
     # Oldest first: the assigned chats come in queue order.
     order = [c.id for c in router.queue_order(snapshot.waiting)]
     assert chat_ids == sorted(chat_ids, key=order.index)
@@ -210,7 +284,7 @@ def test_take_next_prefers_her_own_jour_over_an_older_overflow_chat() -> None:
 
 def test_take_next_falls_back_to_the_oldest_overflow_chat() -> None:
     waiting = [
-        chat("not-yet", MALMO, ago=30),
+        chat("own-only", MALMO, ago=300),
         chat("any-newer", MALMO, any_jour=True, ago=40),
         chat("national-older", None, ago=60),
     ]
@@ -245,7 +319,7 @@ def test_queue_position_of_an_overflow_chat_counts_the_overflow_chats_ahead() ->
     waiting = [
         chat("national", None, ago=100),
         chat("malmo-waiting", MALMO, ago=90),  # not in overflow: not ahead of her
-        chat("malmo-late", MALMO, ago=200, after=120),  # in overflow by the threshold
+        chat("malmo-late", MALMO, ago=200, any_jour=True),  # she agreed when asked again
         chat("sthlm-own", STOCKHOLM, ago=80),
         chat("sthlm-any", STOCKHOLM, any_jour=True, ago=70),
         chat("later-national", None, ago=60),

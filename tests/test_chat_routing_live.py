@@ -74,6 +74,11 @@ def _back_beyond_overflow(chat_id: str) -> None:
     Chat.objects.filter(pk=chat_id).update(queued_at=old)
 
 
+def _she_agreed(chat_id: str) -> None:
+    """Her yes to "any jour" (the row as ``chat_any_jour`` leaves it, without its dispatch)."""
+    Chat.objects.filter(pk=chat_id).update(any_jour=True)
+
+
 # --- Overflow ---------------------------------------------------------------------------------
 
 
@@ -113,7 +118,7 @@ def _row(chat_id: str, staff: Staff, *, by_b: bool = False, note: str = "", leg:
     }
 
 
-def test_past_the_threshold_the_dispatch_moves_her_chat_to_the_network(staff: Staff) -> None:
+def test_past_the_threshold_her_chat_stays_at_home_until_she_says_yes(staff: Staff) -> None:
     chats_on_in_malmo()
     cookie_b = session_cookie(staff.kvinna_b)
 
@@ -122,8 +127,11 @@ def test_past_the_threshold_the_dispatch_moves_her_chat_to_the_network(staff: St
         her, started = await start("stockholm")
         await db(services.chat_dispatch)()
         assert (await get_chat(started["chat"])).agent_id is None, "before the threshold it stays at home"
-
         await db(_back_beyond_overflow)(started["chat"])
+        assert await db(services.chat_dispatch)() == []
+        assert (await get_chat(started["chat"])).agent_id is None, "and after it, without her yes"
+
+        await db(_she_agreed)(started["chat"])
         done = await db(services.chat_dispatch)()
         assert done == [(started["chat"], staff.kvinna_b.pk)]
         assert (await her.expect("assigned"))["jour"] == staff.jour_b.name
@@ -212,7 +220,7 @@ def test_take_next_gets_the_overflow_chat_before_the_dispatch_does(staff: Staff)
         await console_b.send(t="take")
         await console_b.expect("error", code="queue_empty")
 
-        await db(_back_beyond_overflow)(started["chat"])
+        await db(_she_agreed)(started["chat"])
         await console_b.send(t="take")
         assert (await her.expect("assigned"))["jour"] == staff.jour_b.name
         chat = await get_chat(started["chat"])
@@ -232,7 +240,7 @@ def test_take_a_chosen_chat_from_the_queue(staff: Staff) -> None:
         older, older_started = await start("stockholm")
         newer, newer_started = await start("stockholm")
         for chat_id in (older_started["chat"], newer_started["chat"]):
-            await db(_back_beyond_overflow)(chat_id)
+            await db(_she_agreed)(chat_id)
         await console_b.send(t="take", chat=newer_started["chat"])
         await newer.expect("assigned")
         assert (await get_chat(newer_started["chat"])).agent_id == staff.kvinna_b.pk

@@ -61,7 +61,7 @@ def routing_snapshot(now: datetime, *, lock: bool = False, only_user: int | None
             jour_id=row["jour_id"],
             any_jour=row["any_jour"],
             queued_at=row["queued_at"],
-            overflow_after_seconds=(
+            offer_after_seconds=(
                 chat_settings[row["jour_id"]].overflow_after_seconds
                 if row["jour_id"] in chat_settings
                 else default_after
@@ -121,7 +121,6 @@ def queue_estimates(snapshot: router.Snapshot | None = None) -> dict[str, tuple[
     without its cost per chat), so a long queue stays cheap to announce.
     """
     snapshot = snapshot or routing_snapshot(timezone.now())
-    now = snapshot.now
     result: dict[str, tuple[int, int | None]] = {}
     handling: dict[int | None, float] = {}
     slots: dict[tuple[int | None, bool], int] = {}
@@ -129,7 +128,7 @@ def queue_estimates(snapshot: router.Snapshot | None = None) -> dict[str, tuple[
     overflow_total = 0
     overflow_same_jour: dict[int | None, int] = {}
     for chat in router.queue_order(snapshot.waiting):
-        overflow = router.in_overflow(chat, now)
+        overflow = router.in_overflow(chat)
         ahead = same_jour.get(chat.jour_id, 0) if chat.jour_id is not None else 0
         if overflow:
             ahead += overflow_total - (
@@ -139,7 +138,7 @@ def queue_estimates(snapshot: router.Snapshot | None = None) -> dict[str, tuple[
             handling[chat.jour_id] = handling_seconds(chat.jour_id)
         key = (chat.jour_id, overflow)
         if key not in slots:
-            slots[key] = sum(a.capacity for a in snapshot.agents if router.may_answer(a, chat, now))
+            slots[key] = sum(a.capacity for a in snapshot.agents if router.may_answer(a, chat))
         result[chat.id] = (
             ahead + 1,
             router.expected_wait_seconds(
@@ -172,13 +171,8 @@ def chat_status_for_jourer(jour_ids: Iterable[int | None]) -> dict[int | None, P
         if not agents:
             result[jour_id] = PublicChatStatus(open=False)
             continue
-        probe = router.WaitingChat(id="", jour_id=jour_id, any_jour=jour_id is None, queued_at=now)
-        ahead = sum(1 for c in snapshot.waiting if any(router.may_answer(a, c, now) for a in agents))
-        free = sum(a.room for a in agents)
-        wait = router.expected_wait_seconds(
-            position=ahead + 1 - free,
-            slots=sum(a.capacity for a in agents if router.may_answer(a, probe, now)),
-            handling_seconds=handling_seconds(jour_id),
+        wait = router.arrival_wait_seconds(
+            snapshot, jour_id=jour_id, any_jour=jour_id is None, handling_seconds=handling_seconds(jour_id)
         )
         result[jour_id] = PublicChatStatus(open=True, wait_seconds=max(0, wait or 0))
     return result
@@ -265,7 +259,7 @@ def console_queues(
         }
         if jour_id is not None and chat.jour_id == jour_id:
             own_queue.append(row)
-        elif router.in_overflow(chat, now):
+        elif router.in_overflow(chat):
             overflow_queue.append(row)
     return own_queue, overflow_queue
 
@@ -368,7 +362,7 @@ def jour_chat_overview(*, user: User, jour_id: int) -> JourChatOverview:
         for c in router.queue_order(snapshot.waiting)
         if c.jour_id == jour_id
     ]
-    overflow_waiting = sum(1 for c in snapshot.waiting if c.jour_id != jour_id and router.in_overflow(c, now))
+    overflow_waiting = sum(1 for c in snapshot.waiting if c.jour_id != jour_id and router.in_overflow(c))
     active = dict(
         Chat.objects.filter(status=ChatStatus.ACTIVE, agent_jour_id=jour_id)
         .values("agent_id")

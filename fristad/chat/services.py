@@ -307,7 +307,7 @@ def chat_take(*, user: User, chat_id: str | None) -> str | None:
             chat = next((c for c in snapshot.waiting if c.id == chat_id), None)
             if agent is None or agent.room == 0:
                 raise ValidationError(_("You have as many chats as you can take."))
-            if chat is None or not router.may_answer(agent, chat, now):
+            if chat is None or not router.may_answer(agent, chat):
                 raise ValidationError(_("That chat is no longer waiting for you."))
             chosen = chat.id
         if chosen is None:

@@ -97,7 +97,7 @@ ACCESSIBILITY_NOTES = (
 
 
 @dataclass(frozen=True)
-class _Place:
+class DemoPlace:
     code: str
     name: str
     county: str
@@ -143,14 +143,14 @@ def _exceptions(hours: str, days: dict[str, date], variant: int) -> str:
     return ", ".join(parts)
 
 
-def _places() -> list[_Place]:
+def _places() -> list[DemoPlace]:
     return [
-        _Place(m.code, m.name, m.county_id, m.latitude, m.longitude)
+        DemoPlace(m.code, m.name, m.county_id, m.latitude, m.longitude)
         for m in Municipality.objects.order_by("code")
     ]
 
 
-def _evenly(items: list[_Place], count: int) -> list[_Place]:
+def _evenly(items: list[DemoPlace], count: int) -> list[DemoPlace]:
     """``count`` items spread evenly over ``items`` (both ends when count >= 2)."""
     if count >= len(items):
         return list(items)
@@ -159,12 +159,12 @@ def _evenly(items: list[_Place], count: int) -> list[_Place]:
     return [items[round(i * (len(items) - 1) / (count - 1))] for i in range(count)]
 
 
-def _bases(places: list[_Place]) -> list[_Place]:
+def _bases(places: list[DemoPlace]) -> list[DemoPlace]:
     """Homes of the kvinnojourer: each county's share, evenly from north to south."""
-    by_county: dict[str, list[_Place]] = {}
+    by_county: dict[str, list[DemoPlace]] = {}
     for place in places:
         by_county.setdefault(place.county, []).append(place)
-    chosen: dict[str, _Place] = {}
+    chosen: dict[str, DemoPlace] = {}
     for county in sorted(by_county):
         members = sorted(by_county[county], key=lambda p: (-p.latitude, p.code))
         share = max(1, round(len(members) * KVINNOJOUR_TARGET / len(places)))
@@ -176,7 +176,7 @@ def _bases(places: list[_Place]) -> list[_Place]:
     return sorted(chosen.values(), key=lambda p: (-p.latitude, p.code))
 
 
-def _nearest(place: _Place, candidates: list[_Place]) -> _Place:
+def _nearest(place: DemoPlace, candidates: list[DemoPlace]) -> DemoPlace:
     return min(
         candidates,
         key=lambda c: (distance_km(place.latitude, place.longitude, c.latitude, c.longitude), c.code),
@@ -197,7 +197,7 @@ def _row(
     name: str,
     slug: str,
     kind: str,
-    home: _Place,
+    home: DemoPlace,
     served: list[str],
     hours: str,
     days: dict[str, date],
@@ -266,16 +266,10 @@ def demo_network_rows(*, today: date | None = None) -> list[dict[str, Any]]:
     """The demo network as jour-file JSON objects (what ``jourer_import`` reads)."""
     days = holidays(today=today or _today())
     places = _places()
-    bases = _bases(places)
-    by_county: dict[str, list[_Place]] = {}
-    for base in bases:
-        by_county.setdefault(base.county, []).append(base)
-    served: dict[str, list[str]] = {base.code: [] for base in bases}
-    for place in places:
-        served[_nearest(place, by_county[place.county]).code].append(place.code)
+    homes = demo_kvinnojourer(places)
 
     rows: list[dict[str, Any]] = []
-    for base in bases:
+    for base, served_codes in homes:
         index = len(rows)
         both = base.code in BOTH
         prefix = "Kvinno- och tjejjouren" if both else "Kvinnojouren"
@@ -288,7 +282,7 @@ def demo_network_rows(*, today: date | None = None) -> list[dict[str, Any]]:
                 slug=slug,
                 kind=JourKind.BOTH.value if both else JourKind.KVINNOJOUR.value,
                 home=base,
-                served=served[base.code],
+                served=served_codes,
                 hours=hours,
                 days=days,
                 shelter=index % 3 == 0,
@@ -321,6 +315,20 @@ def demo_network_rows(*, today: date | None = None) -> list[dict[str, Any]]:
     if len(rows) > len(FICTION_MOBILE):
         raise RuntimeError("more demo jourer than fiction phone numbers")
     return rows
+
+
+def demo_kvinnojourer(places: list[DemoPlace]) -> list[tuple[DemoPlace, list[str]]]:
+    """The demo's kvinnojourer: each home, north to south, with the municipality codes it
+    serves (every municipality, by the nearest home in its county). No database: the
+    staffing simulation (bench/national_sim.py) builds the same network from the CSV."""
+    bases = _bases(places)
+    by_county: dict[str, list[DemoPlace]] = {}
+    for base in bases:
+        by_county.setdefault(base.county, []).append(base)
+    served: dict[str, list[str]] = {base.code: [] for base in bases}
+    for place in places:
+        served[_nearest(place, by_county[place.county]).code].append(place.code)
+    return [(base, served[base.code]) for base in bases]
 
 
 def _today() -> date:
