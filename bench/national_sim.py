@@ -264,6 +264,7 @@ class ChatState:
     estimate: int | None
     answered_at: float | None = None
     abandoned: bool = False
+    switched: bool = False  # she said yes to any jour after the estimate was shown
 
 
 @dataclass
@@ -379,7 +380,8 @@ def simulate(
             if chat.arrival.t >= warmup:
                 wait = now - chat.queued_at
                 out.waits.append(wait)
-                if chat.estimate is not None:
+                if chat.estimate is not None and not chat.switched:
+                    # Her estimate was for the choice she made; a later yes is a new choice.
                     out.estimates.append((chat.estimate, wait))
                 if peak_hour is not None and int(chat.arrival.t // HOUR) % 24 == peak_hour:
                     out.peak_waits.append(wait)
@@ -482,12 +484,12 @@ def simulate(
         elif kind == "overflow":
             chat = waiting.get(payload)  # type: ignore[arg-type]
             if chat is not None:
-                chat.any_jour = True
+                chat.any_jour = chat.switched = True
                 dispatch(now)
         elif kind == "ask_again":
             chat = waiting.get(payload)  # type: ignore[arg-type]
             if chat is not None and chat.arrival.again_u < accept_again:
-                chat.any_jour = True
+                chat.any_jour = chat.switched = True
                 dispatch(now)
     return out
 

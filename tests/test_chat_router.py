@@ -201,9 +201,10 @@ def test_arrival_wait_is_zero_with_someone_free_and_none_with_no_one() -> None:
 
 
 def test_arrival_wait_of_each_choice() -> None:
-    # Stockholm: one jourkvinna, full, one chat waiting for her. Malmö: two, one place free.
+    # Stockholm: two jourkvinnor, both full, one chat waiting for them. Malmö: one place free.
     agents = [
         agent(10, STOCKHOLM, capacity=2, active=2),
+        agent(11, STOCKHOLM, capacity=2, active=2),
         agent(20, MALMO, active=1),
         agent(21, MALMO, active=2),
     ]
@@ -211,8 +212,16 @@ def test_arrival_wait_of_each_choice() -> None:
     snapshot = snap(waiting, agents)
     own = router.arrival_wait_seconds(snapshot, jour_id=STOCKHOLM, any_jour=False, handling_seconds=1200)
     anywhere = router.arrival_wait_seconds(snapshot, jour_id=STOCKHOLM, any_jour=True, handling_seconds=1200)
-    assert own == math.ceil(2 * 1200 / 2)  # second in line for two places
-    assert anywhere == 0  # the free place in Malmö takes the first of the two (her)
+    assert own == math.ceil(2 * 1200 / 4)  # second in line for four places
+    assert anywhere == 0  # the free place in Malmö takes her (the waiting chat wants Stockholm)
+
+
+def test_arrival_wait_with_too_few_places_is_unknown() -> None:
+    agents = [agent(10, STOCKHOLM, capacity=2, active=2)]
+    assert (
+        router.arrival_wait_seconds(snap([], agents), jour_id=STOCKHOLM, any_jour=False, handling_seconds=60)
+        is None
+    )
 
 
 def _random_snapshot(rng: random.Random) -> Snapshot:
@@ -366,9 +375,8 @@ def test_no_expected_wait_without_anyone_to_answer(position: int) -> None:
     [
         (0, 3, 600, 0),
         (-2, 3, 600, 0),
-        (1, 1, 600, 600),
-        (3, 2, 100, 150),
-        (1, 3, 100, 34),  # rounded up
+        (1, 4, 600, 150),
+        (3, 8, 100, 38),  # rounded up
         (4, 4, 1200.5, 1201),
     ],
 )
@@ -376,6 +384,14 @@ def test_expected_wait_formula(position: int, slots: int, handling: float, expec
     assert router.expected_wait_seconds(position=position, slots=slots, handling_seconds=handling) == expected
     if position > 0:
         assert expected == math.ceil(position * handling / slots)
+
+
+@pytest.mark.parametrize("slots", [1, 2, 3])
+def test_too_few_places_for_a_figure_is_unknown_not_a_guess(slots: int) -> None:
+    assert slots < router.MIN_PLACES_FOR_ESTIMATE
+    assert router.expected_wait_seconds(position=1, slots=slots, handling_seconds=600) is None
+    # Someone with room for her is known, however few they are.
+    assert router.expected_wait_seconds(position=0, slots=slots, handling_seconds=600) == 0
 
 
 # --- moving_average -----------------------------------------------------------------------

@@ -322,10 +322,9 @@ class HelpSeekerConsumer(_Base):
     async def _send_position(self) -> None:
         if self.chat_id is None:
             return
-        estimates = await database_sync_to_async(selectors.queue_estimates)()
-        if self.chat_id in estimates:
-            position, wait = estimates[self.chat_id]
-            await self.send_frame({"t": "queue", "position": position, "wait": wait})
+        notices = await database_sync_to_async(selectors.queue_notices)()
+        if self.chat_id in notices:
+            await self.send_frame({"t": "queue", **notices[self.chat_id]})
 
     async def _tick(self) -> None:
         """While she waits: keep the routing clock going and her estimate fresh."""
@@ -371,7 +370,7 @@ class HelpSeekerConsumer(_Base):
         await self._send_position()
 
     async def chat_queue(self, event: dict[str, Any]) -> None:
-        await self.send_frame({"t": "queue", "position": event["position"], "wait": event["wait"]})
+        await self.send_frame({"t": "queue", **event["notice"]})
 
     async def chat_ended(self, event: dict[str, Any]) -> None:
         if self.chat_id is not None:

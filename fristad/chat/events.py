@@ -95,8 +95,9 @@ def chat_ended_on_commit(*, chat_id: str, by: str) -> None:
     _on_commit(chat_group(chat_id), {"type": "chat.ended", "by": by})
 
 
-def queue_position_on_commit(*, chat_id: str, position: int, wait_seconds: int | None) -> None:
-    _on_commit(chat_group(chat_id), {"type": "chat.queue", "position": position, "wait": wait_seconds})
+def queue_position_on_commit(*, chat_id: str, notice: dict[str, Any]) -> None:
+    """Her place, expected wait and the network's offer (``selectors.queue_notices``)."""
+    _on_commit(chat_group(chat_id), {"type": "chat.queue", "notice": notice})
 
 
 def queues_changed_on_commit() -> None:

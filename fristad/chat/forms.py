@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ChatSettingsForm(forms.Form):
     overflow_after_minutes = forms.IntegerField(
-        label=_("Offer a waiting chat to the whole network after (minutes)"), min_value=1, max_value=60
+        label=_("Ask a woman who waits for our jour whether another jour may answer her, after (minutes)"),
+        min_value=1,
+        max_value=60,
     )
     answers_overflow = forms.BooleanField(
         label=_("Our jourkvinnor also answer the network's queue"), required=False

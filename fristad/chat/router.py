@@ -163,15 +163,25 @@ def serving_slots(snapshot: Snapshot, chat_id: str) -> int:
     return sum(a.capacity for a in snapshot.agents if may_answer(a, chat))
 
 
+# Fewer places than this who could answer her, and a wait in minutes is a guess: with one
+# or two jourkvinnor the next free place comes any time from now to the end of a long
+# chat (bench/national_sim.py measured the error as large as the figure). Her page then
+# says it does not know yet, rather than a figure that is wrong.
+MIN_PLACES_FOR_ESTIMATE = 4
+
+
 def expected_wait_seconds(*, position: int, slots: int, handling_seconds: float) -> int | None:
     """Her expected wait: a slot frees up every handling/slots seconds on average.
 
-    None when no one who could answer her is available: we do not guess.
+    0 when someone has room for her. None when no one who could answer her is there, or
+    when too few are (``MIN_PLACES_FOR_ESTIMATE``) for a figure: we do not guess.
     """
     if slots <= 0:
         return None
     if position <= 0:
         return 0
+    if slots < MIN_PLACES_FOR_ESTIMATE:
+        return None
     return math.ceil(position * handling_seconds / slots)
 
 

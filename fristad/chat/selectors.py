@@ -4,7 +4,7 @@ and what a console or a coordinator may see (never message text: there is none).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -154,14 +154,87 @@ def queue_estimates(snapshot: router.Snapshot | None = None) -> dict[str, tuple[
     return result
 
 
+def queue_notices(snapshot: router.Snapshot | None = None) -> dict[str, dict[str, Any]]:
+    """What each waiting chat's page is told (the ``queue`` frame without its type): place,
+    expected wait (None: unknown, or no one there: ``open`` says which), and while she
+    waits for her own jour only, whether the network could answer her instead (``network``),
+    in how long (``any_wait``), and whether her page should ask her again now (``ask``)."""
+    snapshot = snapshot or routing_snapshot(timezone.now())
+    estimates = queue_estimates(snapshot)
+    network_handling = handling_seconds(None)
+    notices: dict[str, dict[str, Any]] = {}
+    for chat in snapshot.waiting:
+        position, wait = estimates[chat.id]
+        answerable = any(router.may_answer(a, chat) for a in snapshot.agents)
+        notice: dict[str, Any] = {"position": position, "wait": wait, "open": answerable}
+        if not router.in_overflow(chat) and chat.jour_id is not None:
+            others = replace(snapshot, waiting=tuple(c for c in snapshot.waiting if c.id != chat.id))
+            network = router.network_open(snapshot, besides=chat.jour_id)
+            notice["network"] = network
+            notice["any_wait"] = (
+                router.arrival_wait_seconds(
+                    others, jour_id=chat.jour_id, any_jour=True, handling_seconds=network_handling
+                )
+                if network
+                else None
+            )
+            notice["ask"] = network and router.offer_again(chat, snapshot.now)
+        notices[chat.id] = notice
+    return notices
+
+
+@dataclass(frozen=True)
+class ChatChoices:
+    """Her choices before she starts, from one snapshot: her jour (``own``), any open jour
+    with her own first (``network``), whether to ask her at once (``offer``: her jour has
+    no one free and another jour has someone), and the other jourer open now with the
+    expected wait at each, soonest first (``open_jourer``)."""
+
+    own: PublicChatStatus
+    network: PublicChatStatus
+    offer: bool
+    open_jourer: list[tuple[Jour, PublicChatStatus]]
+
+
+def chat_choices(*, jour_id: int | None) -> ChatChoices:
+    snapshot = routing_snapshot(timezone.now())
+    [own] = _statuses(snapshot, [jour_id]).values()
+    if jour_id is None:
+        return ChatChoices(own=own, network=own, offer=False, open_jourer=[])
+    network_open = router.network_open(snapshot, besides=jour_id)
+    network = (
+        PublicChatStatus(
+            open=True,
+            wait_seconds=router.arrival_wait_seconds(
+                snapshot, jour_id=jour_id, any_jour=True, handling_seconds=handling_seconds(None)
+            ),
+        )
+        if network_open or own.open
+        else PublicChatStatus(open=False)
+    )
+    ids = {a.jour_id for a in snapshot.agents} - {jour_id}
+    statuses = _statuses(snapshot, list(ids))
+    found = [
+        (jour, statuses[jour.pk])
+        for jour in Jour.objects.filter(pk__in=ids, is_active=True, chats=True)
+        if statuses[jour.pk].open
+    ]
+    found.sort(key=lambda row: (row[1].wait_seconds is None, row[1].wait_seconds or 0, row[0].name))
+    return ChatChoices(
+        own=own, network=network, offer=router.network_offer(snapshot, jour_id), open_jourer=found
+    )
+
+
 def chat_status_for_jourer(jour_ids: Iterable[int | None]) -> dict[int | None, PublicChatStatus]:
     """Open only when a jourkvinna who would answer is available right now.
 
     A jour's chat is open when one of its own jourkvinnor is available; the national
     chat (id None) when anyone who answers the network's overflow is.
     """
-    now = timezone.now()
-    snapshot = routing_snapshot(now)
+    return _statuses(routing_snapshot(timezone.now()), list(jour_ids))
+
+
+def _statuses(snapshot: router.Snapshot, jour_ids: list[int | None]) -> dict[int | None, PublicChatStatus]:
     result: dict[int | None, PublicChatStatus] = {}
     for jour_id in jour_ids:
         if jour_id is None:
@@ -174,7 +247,7 @@ def chat_status_for_jourer(jour_ids: Iterable[int | None]) -> dict[int | None, P
         wait = router.arrival_wait_seconds(
             snapshot, jour_id=jour_id, any_jour=jour_id is None, handling_seconds=handling_seconds(jour_id)
         )
-        result[jour_id] = PublicChatStatus(open=True, wait_seconds=max(0, wait or 0))
+        result[jour_id] = PublicChatStatus(open=True, wait_seconds=wait)
     return result
 
 

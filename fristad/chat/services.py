@@ -533,5 +533,5 @@ def chat_dispatch_if_due() -> None:
 def _positions_broadcast() -> None:
     """Tell every waiting chat its place in the queue and expected wait."""
     with transaction.atomic():
-        for chat_id, (position, wait) in selectors.queue_estimates().items():
-            events.queue_position_on_commit(chat_id=chat_id, position=position, wait_seconds=wait)
+        for chat_id, notice in selectors.queue_notices().items():
+            events.queue_position_on_commit(chat_id=chat_id, notice=notice)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from fristad.chat.selectors import chat_jour_public
-from fristad.directory.chatstatus import chat_status
+from fristad.chat.selectors import chat_choices, chat_jour_public
+from fristad.directory.chatstatus import ChatStatus
 from fristad.directory.pages import INFO_PAGES
 from fristad.directory.selectors import demo_network_present, jour_get_public
 from fristad.web.privacy import no_store
@@ -20,6 +20,28 @@ def _wait(n: int) -> str:
     return ngettext(
         "Expected wait: about %(minutes)s minute.", "Expected wait: about %(minutes)s minutes.", n
     )
+
+
+def _any_wait(n: int) -> str:
+    return ngettext(
+        "A jourkvinna at another jour in the network: about %(minutes)s minute.",
+        "A jourkvinna at another jour in the network: about %(minutes)s minutes.",
+        n,
+    )
+
+
+def _wait_text(status: ChatStatus) -> str:
+    """Her expected wait for one choice, in words: never a figure the router does not have."""
+    if not status.open:
+        return _("No one can answer right now.")
+    if status.wait_seconds is None:
+        return _("We cannot say yet how long the wait will be.")
+    if status.wait_seconds < 60:
+        return _("Someone can answer you now.")
+    minutes = (status.wait_seconds + 59) // 60
+    return ngettext(
+        "Expected wait: about %(minutes)s minute.", "Expected wait: about %(minutes)s minutes.", minutes
+    ) % {"minutes": minutes}
 
 
 def _code(n: int) -> str:
@@ -60,8 +82,10 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         if jour is None:
             raise Http404
         profile = jour_get_public(slug=slug, now=timezone.now())
-    status = chat_status([jour.pk if jour else None])[jour.pk if jour else None]
-    network = chat_status([None])[None] if jour is not None else status
+    choices = chat_choices(jour_id=jour.pk if jour else None)
+    status, network = choices.own, choices.network
+    # Her jour is closed but the network is open: she is offered it at once, never a dead end.
+    closed_offer = jour is not None and not status.open and network.open
     strings = {
         "connecting": _("Connecting…"),
         "queued": _("You are number %(position)s in the queue."),
@@ -71,6 +95,14 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "wait_soon": _("Expected wait: less than a minute."),
         "wait_unknown": _(
             "No one can answer right now. You can wait, or call Kvinnofridslinjen on 020-50 50 50."
+        ),
+        "wait_not_known": _("We cannot say yet how long the wait will be."),
+        "any_wait_now": _("A jourkvinna at another jour in the network could answer you now."),
+        "any_wait_minutes_one": _any_wait(1),
+        "any_wait_minutes": _any_wait(2),
+        "ask_again": _(
+            "You have waited a while. A jourkvinna at another jour in the network may answer you "
+            "sooner, if you want: press the button below."
         ),
         "assigned": _("A jourkvinna at %(jour)s is here. You can write now."),
         "requeued": _("You are waiting for a new jourkvinna."),
@@ -110,7 +142,12 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "profile": profile,
             "status": status,
             "network": network,
-            "wait_minutes": ((status.wait_seconds or 0) + 59) // 60,
+            "chat_open": status.open or closed_offer,
+            "closed_offer": closed_offer,
+            "offer": choices.offer and status.open,
+            "own_wait": _wait_text(status),
+            "network_wait": _wait_text(network),
+            "open_jourer": [(j, _wait_text(s)) for j, s in choices.open_jourer],
             "strings": strings,
             "info_pages": INFO_PAGES,
             "demo_network": demo_network_present(),

@@ -118,13 +118,23 @@
     $("chat").hidden = false;
     if (!pingTimer) { pingTimer = window.setInterval(function () { send({t: "ping"}); }, 25000); }
   }
+  function minutes(key, seconds) {
+    var n = Math.ceil(seconds / 60);
+    return fmtCount(key, n, {minutes: n});
+  }
   function showQueue(frame) {
     var text = fmt(S.queued, {position: frame.position}) + " ";
-    if (frame.wait === null) { text += S.wait_unknown; }
+    if (frame.wait === null) { text += frame.open ? S.wait_not_known : S.wait_unknown; }
     else if (frame.wait < 60) { text += S.wait_soon; }
-    else { text += fmtCount("wait_minutes", Math.ceil(frame.wait / 60), {minutes: Math.ceil(frame.wait / 60)}); }
+    else { text += minutes("wait_minutes", frame.wait); }
+    // Waiting for her own jour, with someone elsewhere: the other choice, and asked again in time.
+    if (frame.network) {
+      if (frame.ask) { text += " " + S.ask_again; }
+      if (frame.any_wait === 0) { text += " " + S.any_wait_now; }
+      else if (frame.any_wait) { text += " " + minutes("any_wait_minutes", frame.any_wait); }
+    }
     setStatus(text);
-    anyNow.hidden = !app.dataset.jour;
+    anyNow.hidden = !app.dataset.jour || !frame.network;
   }
   function finish(by) {
     ended = true;
@@ -221,26 +231,27 @@
   }
 
   /* The safety check, then the start. */
-  $("safe-yes").addEventListener("click", function () {
-    $("chat-safety").hidden = true; $("chat-start").hidden = false; $("start").focus();
-  });
+  var startAny = $("start-any");
+  function toStart() {
+    $("chat-safety").hidden = true; $("chat-start").hidden = false; (startAny || $("start")).focus();
+  }
+  $("safe-yes").addEventListener("click", toStart);
   $("safe-no").addEventListener("click", function () { $("safety-advice").hidden = false; $("safe-continue").focus(); });
-  $("safe-continue").addEventListener("click", function () {
-    $("chat-safety").hidden = true; $("chat-start").hidden = false; $("start").focus();
-  });
-  $("start").addEventListener("click", function () {
-    var any = $("any-jour");
+  $("safe-continue").addEventListener("click", toStart);
+  function start(any) {
     ended = false; active = false;
     newChannel();
     setStatus(S.connecting);
     showChat();
     connect(function () {
-      var frame = {t: "start", any: !!(any && any.checked)};
+      var frame = {t: "start", any: any};
       if (app.dataset.jour) { frame.jour = app.dataset.jour; }
       if (session) { frame.session = session; }
       send(frame);
     });
-  });
+  }
+  $("start").addEventListener("click", function () { var box = $("any-jour"); start(!!(box && box.checked)); });
+  if (startAny) { startAny.addEventListener("click", function () { start(true); }); }
   $("code-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var code = $("code-input").value;
