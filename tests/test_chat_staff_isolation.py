@@ -1,10 +1,11 @@
 """Isolation of the chat's staff pages, for every role, on her own jour and another's.
 
 The console is hers if she belongs to a jour that chats; a coordinator's chat page is
-only for that jour's coordinator. A refused request is "not found", looks the same as
-one for a jour that does not exist, and changes nothing. A staff URL added to the chat
-without a row here fails ``test_every_chat_staff_url_is_in_the_matrix``; a new app
-mounted under /personal/ without a matrix of its own fails ``test_every_staff_app_has_a_matrix``.
+only for that jour's coordinator; the network's chat now only for the national office.
+A refused request is "not found", looks the same as one for a jour that does not exist,
+and changes nothing. A staff URL added to the chat without a row here fails
+``test_every_chat_staff_url_is_in_the_matrix``; a new app mounted under /personal/ without
+a matrix of its own fails ``test_every_staff_app_has_a_matrix``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 MISSING_JOUR = 999999
 # jour_a (stockholm) chats; jour_b (malmo) does not.
 CONSOLE_ALLOWED = {"admin_a", "kvinna_a"}
-MATRIX = {"console", "jour_chat"}
+MATRIX = {"console", "jour_chat", "national_network"}
 
 
 def client_for(staff: Staff, role: str) -> Client:
@@ -93,6 +94,23 @@ def test_coordinators_chat_page(staff: Staff, role: str, jour_key: str) -> None:
         )
         assert jour.name.encode() not in response.content
         assert not CannedResponse.objects.exists() and not ChatSettings.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_network_now_is_the_national_offices(staff: Staff, role: str) -> None:
+    """Counts only, but still the national office's: everyone else gets "not found" and
+    POST is refused to everyone (nothing here changes anything)."""
+    client = client_for(staff, role)
+    url = reverse("chat_staff:national_network")
+    response, posted = client.get(url), client.post(url)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/konto/login/" in response["Location"]
+        assert posted.status_code == 302
+    elif role == "national":
+        assert response.status_code == 200 and posted.status_code == 405
+    else:
+        assert response.status_code == 404 and posted.status_code == 405
+        assert staff.jour_a.name.encode() not in response.content
 
 
 def test_coordinator_bad_input_is_a_clear_error(staff: Staff) -> None:

@@ -277,6 +277,7 @@ EXPECTED: dict[str, Expect[World]] = {
         done=lambda w, c: not Jour.objects.filter(pk=w.jours[c.place].pk).exists(),
     ),
     "national_audit": Expect(frozenset(), get="national", post="national", post_status=200),
+    "national_coverage": Expect(frozenset(), get="national", post=None),
 }
 
 
@@ -372,7 +373,12 @@ def test_only_the_jours_admin_sees_its_people_page(world: World) -> None:
 
 def test_only_the_national_office_reaches_its_pages(world: World) -> None:
     staff = world.staff
-    for url in ("/personal/forbund/jourer/", "/personal/forbund/logg/"):
+    for url in (
+        "/personal/forbund/jourer/",
+        "/personal/forbund/logg/",
+        "/personal/forbund/tackning/",
+        "/personal/forbund/natverket/",
+    ):
         assert signed_in(staff.national).get(url).status_code == 200
         for user in (staff.admin_a, staff.kvinna_a, staff.admin_b, staff.kvinna_b, staff.caseworker):
             assert signed_in(user).get(url).status_code == 404, (url, user)

@@ -16,6 +16,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import QuerySet
 from django.http import Http404
 
+from fristad.accounts.coverage import WeekCoverage, week_coverage
 from fristad.accounts.models import (
     JOUR_ROLES,
     AuditEvent,
@@ -259,3 +260,23 @@ def calendar_feed_events(*, token: str, now: datetime) -> tuple[User, list[Shift
 
 def calendar_feed_active(*, user: User) -> bool:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists()
+
+
+def network_coverage_week(*, user: User, monday: date, kind: str = ShiftKind.CHAT) -> WeekCoverage:
+    """The national office's coverage map of a week: per Stockholm hour, how many jourer
+    have a staffed shift of ``kind`` (404 for anyone else). Counts only, never who.
+
+    Chat shifts count for the public jourer that chat; phone shifts for every public jour.
+    """
+    _require_national(user)
+    start, end = week_bounds(monday)
+    jourer = Jour.objects.filter(is_active=True)
+    if kind == ShiftKind.CHAT:
+        jourer = jourer.filter(chats=True)
+    rows = Shift.objects.filter(
+        jour__in=jourer, kind=kind, person__isnull=False, start__lt=end, end__gt=start
+    ).values_list("jour_id", "start", "end")
+    by_jour: dict[int, list[tuple[datetime, datetime]]] = {}
+    for jour_id, shift_start, shift_end in rows:
+        by_jour.setdefault(jour_id, []).append((shift_start, shift_end))
+    return week_coverage(monday=monday, shifts_by_jour=by_jour, jourer=jourer.count())

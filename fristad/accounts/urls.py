@@ -39,4 +39,5 @@ urlpatterns = [
     path("forbund/jourer/<int:jour_id>/aktiv/", views.national_jour_active, name="national_jour_active"),
     path("forbund/jourer/<int:jour_id>/ta-bort/", views.national_jour_remove, name="national_jour_remove"),
     path("forbund/logg/", views.national_audit, name="national_audit"),
+    path("forbund/tackning/", views.national_coverage, name="national_coverage"),
 ]

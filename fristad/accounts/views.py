@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fristad.accounts import appointments, selectors, services, shifts
+from fristad.accounts.coverage import iso_week_label, iso_week_parse, week_monday
 from fristad.accounts.forms import (
     InviteAcceptForm,
     JourAddForm,
@@ -495,3 +496,30 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "no-store, max-age=0"
     return response
+
+
+COVERAGE_KINDS = {"chatt": ShiftKind.CHAT, "telefon": ShiftKind.PHONE}
+
+
+@login_required
+@require_safe
+def national_coverage(request: HttpRequest) -> HttpResponse:
+    """The national office's weekly coverage map: the Stockholm hours no jour has a staffed
+    chat (or phone) shift for. A week or kind it cannot read is said so, with a 400 and the
+    current week's chat map, never a 500."""
+    today = timezone.now().astimezone(STOCKHOLM).date()
+    asked = request.GET.get("vecka", "")
+    monday = iso_week_parse(asked) if asked else week_monday(today)
+    channel = request.GET.get("kanal", "chatt")
+    kind = COVERAGE_KINDS.get(channel)
+    errors = []
+    if monday is None:
+        errors.append(_("Give the week as year, W and week number, for example 2026-W49."))
+    if kind is None:
+        errors.append(_("Choose chat or phone shifts."))
+    if errors:
+        monday, kind, channel = week_monday(today), ShiftKind.CHAT, "chatt"
+    assert monday is not None and kind is not None
+    coverage = selectors.network_coverage_week(user=_user(request), monday=monday, kind=kind)
+    context = {"coverage": coverage, "channel": channel, "errors": errors, "this_week": iso_week_label(today)}
+    return render(request, "accounts/national_coverage.html", context, status=400 if errors else 200)

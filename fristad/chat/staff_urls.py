@@ -1,4 +1,5 @@
-"""The jourkvinna's console and the coordinator's chat page."""
+"""The jourkvinna's console, the coordinator's chat page and the national office's view of
+the network's chat (isolation: tests/test_chat_staff_isolation.py)."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ app_name = "chat_staff"
 urlpatterns = [
     path("chatt/", staff_views.console, name="console"),
     path("jour/<int:jour_id>/chatt/", staff_views.jour_chat, name="jour_chat"),
+    path("forbund/natverket/", staff_views.national_network, name="national_network"),
 ]

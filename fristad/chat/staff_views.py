@@ -1,4 +1,5 @@
-"""The console page (the socket does the rest) and the coordinator's chat page."""
+"""The console page (the socket does the rest), the coordinator's chat page and the national
+office's view of the network."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -168,3 +170,11 @@ def _int(value: str | None) -> int:
         return int(value or "")
     except ValueError:
         raise ValidationError(_("Unknown item.")) from None
+
+
+@login_required
+@require_safe
+def national_network(request: HttpRequest) -> HttpResponse:
+    """The national office's live view of the network's chat: counts only."""
+    network = selectors.network_now(user=_user(request), now=timezone.now())
+    return render(request, "chat/national_network.html", {"network": network})

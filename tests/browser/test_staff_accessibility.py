@@ -81,6 +81,23 @@ def test_national_office_pages(site: str, new_context: Any, axe_source: str, peo
         check(page, f"{site}{path}")
 
 
+@pytest.mark.parametrize("width", [1024, 360])
+def test_national_network_pages(
+    site: str, new_context: Any, axe_source: str, people: dict[str, Any], width: int
+) -> None:
+    """The network now and the coverage map (a DST week too): the page fits the width; the
+    hour grid may scroll, inside its own labelled region."""
+    page = signed_in_context(new_context, axe_source, site, people["national"], width).new_page()
+    for path in (
+        "/personal/forbund/natverket/",
+        "/personal/forbund/tackning/",
+        "/personal/forbund/tackning/?vecka=2026-W43&kanal=telefon",
+        "/en/personal/forbund/tackning/?vecka=2027-W12",
+    ):
+        check(page, f"{site}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, page.evaluate(WIDE))
+
+
 def test_sign_in_page(site: str, new_context: Any, axe_source: str) -> None:
     context = new_context()
     context.add_init_script(script=axe_source)
