@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from fristad.accounts.models import AuditAction, AuditEvent, Membership
-from fristad.chat import services
+from fristad.chat import router, services
 from fristad.chat.models import AgentPresence, Chat, ChatBlock, ChatSettings, ChatStatus
 from fristad.directory.chatstatus import CLOSED, chat_status
 from fristad.directory.models import Jour
@@ -90,8 +90,17 @@ def test_any_jour_moves_her_waiting_chat_to_another_jour(staff: Staff) -> None:
         console_b = await available(cookie_b, staff.jour_b.pk)
         her, started = await start("stockholm")
         queue = await her.expect("queue")
-        # No one at Stockholm: no one who could answer her, so no guess at the wait.
-        assert queue == {"t": "queue", "position": 1, "wait": None}
+        # No one at Stockholm: no one who could answer her, so no guess at the wait; but
+        # Malmö could answer her now, if she says yes.
+        assert queue == {
+            "t": "queue",
+            "position": 1,
+            "wait": None,
+            "open": False,
+            "network": True,
+            "any_wait": 0,
+            "ask": False,
+        }
         assert (await get_chat(started["chat"])).status == ChatStatus.WAITING
 
         await her.send(t="any_jour")
@@ -181,7 +190,10 @@ def test_a_national_chat_goes_to_whoever_answers_the_network(staff: Staff) -> No
 # --- Capacity and take ---------------------------------------------------------------------------
 
 
-def test_capacity_from_the_membership_limits_her_chats_and_the_third_waits(staff: Staff) -> None:
+def test_capacity_from_the_membership_limits_her_chats_and_the_third_waits(
+    staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(router, "MIN_PLACES_FOR_ESTIMATE", 1)  # a figure even for two places
     Membership.objects.filter(user=staff.kvinna_a, jour=staff.jour_a).update(chat_capacity=2)
     cookie = session_cookie(staff.kvinna_a)
 
@@ -439,8 +451,16 @@ def test_a_silent_console_loses_its_chats_to_the_queue(staff: Staff) -> None:
         assert await console.expect("removed") == {"t": "removed", "chat": chat_id, "reason": "lost"}
         chat = await get_chat(chat_id)
         assert chat.status == ChatStatus.WAITING and chat.agent_id is None and chat.assigned_at is None
-        # No one is there: no wait is promised.
-        assert (await her.expect("queue")) == {"t": "queue", "position": 1, "wait": None}
+        # No one is there: no wait is promised, and no other jour is open either.
+        assert (await her.expect("queue")) == {
+            "t": "queue",
+            "position": 1,
+            "wait": None,
+            "open": False,
+            "network": False,
+            "any_wait": None,
+            "ask": False,
+        }
 
         # Back and available again: the chat is hers again, on a new leg.
         await console.send(t="presence", jour=staff.jour_a.pk, available=True)
@@ -472,7 +492,10 @@ def test_a_console_that_pings_keeps_its_chats(staff: Staff) -> None:
 # --- Queue estimates -------------------------------------------------------------------------------
 
 
-def test_queue_place_and_wait_update_when_a_chat_ahead_is_answered(staff: Staff) -> None:
+def test_queue_place_and_wait_update_when_a_chat_ahead_is_answered(
+    staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(router, "MIN_PLACES_FOR_ESTIMATE", 1)  # figures even for one or two places
     Membership.objects.filter(user=staff.kvinna_a, jour=staff.jour_a).update(chat_capacity=1)
     Membership.objects.filter(user=staff.admin_a, jour=staff.jour_a).update(chat_capacity=1)
     cookie_a = session_cookie(staff.kvinna_a)
@@ -482,9 +505,25 @@ def test_queue_place_and_wait_update_when_a_chat_ahead_is_answered(staff: Staff)
         first, console_a, _first_chat = await answered_chat(staff, cookie_a)
         # Kvinna A is full; two more wait, one handling time apart.
         second, _s2 = await start("stockholm")
-        assert await second.expect("queue") == {"t": "queue", "position": 1, "wait": HANDLING}
+        assert await second.expect("queue") == {
+            "t": "queue",
+            "position": 1,
+            "wait": HANDLING,
+            "open": True,
+            "network": False,
+            "any_wait": None,
+            "ask": False,
+        }
         third, _s3 = await start("stockholm")
-        assert await third.expect("queue") == {"t": "queue", "position": 2, "wait": 2 * HANDLING}
+        assert await third.expect("queue") == {
+            "t": "queue",
+            "position": 2,
+            "wait": 2 * HANDLING,
+            "open": True,
+            "network": False,
+            "any_wait": None,
+            "ask": False,
+        }
 
         # A colleague comes and answers the second: the third moves up, with two slots now.
         colleague = await available(cookie_admin, staff.jour_a.pk)
@@ -493,6 +532,10 @@ def test_queue_place_and_wait_update_when_a_chat_ahead_is_answered(staff: Staff)
             "t": "queue",
             "position": 1,
             "wait": HANDLING // 2,
+            "open": True,
+            "network": False,
+            "any_wait": None,
+            "ask": False,
         }
         await close(first, second, third, console_a, colleague)
 
