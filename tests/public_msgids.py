@@ -56,6 +56,7 @@ GETTEXT_FUNCTIONS = {
     "gettext_noop": (None, 0, None),
     "ngettext": (None, 0, 1),
     "ngettext_lazy": (None, 0, 1),
+    "counted": (None, 0, 1),  # fristad.web.plurals
     "pgettext": (0, 1, None),
     "pgettext_lazy": (0, 1, None),
     "npgettext": (0, 1, 2),

@@ -13,20 +13,18 @@ from fristad.chat.selectors import chat_choices, chat_jour_public
 from fristad.directory.chatstatus import ChatStatus
 from fristad.directory.pages import INFO_PAGES
 from fristad.directory.selectors import demo_network_present, jour_get_public
+from fristad.web.plurals import Counted, counted
 from fristad.web.privacy import no_store
 
 
-def _wait(n: int) -> str:
-    return ngettext(
-        "Expected wait: about %(minutes)s minute.", "Expected wait: about %(minutes)s minutes.", n
-    )
+def _wait() -> Counted:
+    return counted("Expected wait: about %(minutes)s minute.", "Expected wait: about %(minutes)s minutes.")
 
 
-def _any_wait(n: int) -> str:
-    return ngettext(
+def _any_wait() -> Counted:
+    return counted(
         "A jourkvinna at another jour in the network: about %(minutes)s minute.",
         "A jourkvinna at another jour in the network: about %(minutes)s minutes.",
-        n,
     )
 
 
@@ -44,11 +42,10 @@ def _wait_text(status: ChatStatus) -> str:
     ) % {"minutes": minutes}
 
 
-def _code(n: int) -> str:
-    return ngettext(
+def _code() -> Counted:
+    return counted(
         "Your return code: %(code)s. It works once, within %(minutes)s minute.",
         "Your return code: %(code)s. It works once, within %(minutes)s minutes.",
-        n,
     )
 
 
@@ -65,11 +62,10 @@ def _busy(jour_name: str, numbers: list[str]) -> str:
     )
 
 
-def _blocked(n: int) -> str:
-    return ngettext(
+def _blocked() -> Counted:
+    return counted(
         "You cannot start a new chat right now. Try again in %(minutes)s minute.",
         "You cannot start a new chat right now. Try again in %(minutes)s minutes.",
-        n,
     )
 
 
@@ -89,17 +85,15 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     strings = {
         "connecting": _("Connecting…"),
         "queued": _("You are number %(position)s in the queue."),
-        # Counted strings: "<key>_one" for 1, "<key>" for more (chat.js picks).
-        "wait_minutes_one": _wait(1),
-        "wait_minutes": _wait(2),
+        # Counted strings: every plural form and which number takes which (web/plurals.py).
+        "wait_minutes": _wait(),
         "wait_soon": _("Expected wait: less than a minute."),
         "wait_unknown": _(
             "No one can answer right now. You can wait, or call Kvinnofridslinjen on 020-50 50 50."
         ),
         "wait_not_known": _("We cannot say yet how long the wait will be."),
         "any_wait_now": _("A jourkvinna at another jour in the network could answer you now."),
-        "any_wait_minutes_one": _any_wait(1),
-        "any_wait_minutes": _any_wait(2),
+        "any_wait_minutes": _any_wait(),
         "ask_again": _(
             "You have waited a while. A jourkvinna at another jour in the network may answer you "
             "sooner, if you want: press the button below."
@@ -119,10 +113,8 @@ def chat_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "ended_staff": _("The jourkvinna ended the chat. The conversation has been removed from this page."),
         "ended_moved": _("The chat continues on another page or device. It has been removed from this page."),
         "ended_other": _("The chat has ended. The conversation has been removed from this page."),
-        "code_one": _code(1),
-        "code": _code(2),
-        "refused_blocked_one": _blocked(1),
-        "refused_blocked": _blocked(2),
+        "code": _code(),
+        "refused_blocked": _blocked(),
         "refused_no_such_code": _("That return code is not valid, or it has expired."),
         "refused_try_later": _("Too many attempts. Try again in a minute."),
         "refused_busy": _busy(

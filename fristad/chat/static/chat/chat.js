@@ -15,9 +15,10 @@
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
   }
-  // A counted string: S[key + "_one"] for 1, S[key] for more.
+  // A counted string: its language's forms, and the form index of n (fristad/web/plurals.py).
   function fmtCount(key, n, values) {
-    return fmt(n === 1 && S[key + "_one"] ? S[key + "_one"] : S[key], values);
+    var c = S[key], i = n < 200 ? n : 100 + n % 100;
+    return fmt(c.f[+c.t.charAt(i)], values);
   }
   var log = $("chat-log"), statusLine = $("chat-status"), typingLine = $("chat-typing");
   var input = $("chat-input"), anyNow = $("any-jour-now");
