@@ -245,3 +245,12 @@ def test_demo_staff_hint_points_where_the_site_is_served(db: None, settings: Any
     call_command("demo", "--site-url", "http://127.0.0.1:8123/", stdout=out)
     assert "Sign in at http://127.0.0.1:8123/personal/ " in out.getvalue()
     assert ":8000" not in out.getvalue()
+
+
+def test_the_demo_staffs_jourer_chat(demo: list[Jour]) -> None:
+    """A demo jourkvinna opens her console: her jour must have its chat on (it once did
+    not in Malmö, and her console was a "not found")."""
+    from fristad.accounts.demo import DEMO_JOUR_SLUGS
+
+    chatting = {j.slug for j in demo if j.chats}
+    assert set(DEMO_JOUR_SLUGS) <= chatting

@@ -248,7 +248,8 @@ def _row(
         "kind": kind,
         "home_municipality": home.code,
         "served_municipalities": [home.code, *sorted(c for c in served if c != home.code)],
-        "chats": index % 2 == 0,
+        # Every other jour chats, and the big cities and the far north always (the demo staff's).
+        "chats": index % 2 == 0 or home.code in ALWAYS,
         "languages": languages,
         "services": services,
         "accessibility_notes": ACCESSIBILITY_NOTES[index % len(ACCESSIBILITY_NOTES)]
