@@ -29,7 +29,7 @@ run: $(STAMP)
 ## Every test: unit, integration and browser tests (installs Debian's chromium where missing)
 test: $(STAMP) browser
 	$(BIN)/ruff check fristad tests bench
-	$(BIN)/mypy fristad
+	$(BIN)/mypy fristad tests
 	$(BIN)/lint-imports
 	@# The chat's scripts: ESLint and node's own test runner (npm ci when eslint is missing).
 	@[ -f node_modules/eslint/package.json ] && [ -f node_modules/@eslint/js/package.json ] || npm ci --no-audit --no-fund
@@ -47,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check fristad tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy fristad
+	$(BIN)/mypy fristad tests
 
 ## Recompile the .mo catalogues from the .po files (no GNU gettext needed)
 messages: $(STAMP)
