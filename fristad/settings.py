@@ -25,7 +25,7 @@ VAR_DIR = Path(env.str("FRISTAD_VAR_DIR", default=str(BASE_DIR / "var")))
 
 def _secret_key() -> str:
     """From the environment, or generated once into an untracked local file."""
-    from_env = env.str("SECRET_KEY", default="")
+    from_env: str = env.str("SECRET_KEY", default="")
     if from_env:
         return from_env
     key_file = VAR_DIR / "secret_key"

@@ -52,6 +52,20 @@ class WebsocketCommunicator(ApplicationCommunicator):
             },
         )
 
+    # asgiref's methods, with their types.
+    async def send_input(self, message: dict[str, Any]) -> None:
+        await super().send_input(message)
+
+    async def receive_output(self, timeout: float = 1) -> dict[str, Any]:
+        output: dict[str, Any] = await super().receive_output(timeout)
+        return output
+
+    async def receive_nothing(self, timeout: float = 0.1, interval: float = 0.01) -> bool:
+        return bool(await super().receive_nothing(timeout, interval))
+
+    async def wait(self, timeout: float = 1) -> None:
+        await super().wait(timeout)
+
     async def connect(self, timeout: float = 3) -> tuple[bool, int | None]:
         await self.send_input({"type": "websocket.connect"})
         response = await self.receive_output(timeout)
@@ -86,7 +100,8 @@ class Socket:
         await self.communicator.send_to(text_data=text)
 
     async def receive(self, timeout: float = 3) -> dict[str, Any]:
-        return json.loads(await self.communicator.receive_from(timeout=timeout))
+        frame: dict[str, Any] = json.loads(await self.communicator.receive_from(timeout=timeout))
+        return frame
 
     async def expect(self, t: str, timeout: float = 10, **fields: Any) -> dict[str, Any]:
         """The next frame of type ``t`` (skipping others, such as queue and state updates)."""

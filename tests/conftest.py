@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from fristad.directory.models import Jour
 from fristad.directory.services import jourer_import
+
+if TYPE_CHECKING:
+    from fristad.accounts.models import User
 
 SAMPLE_JOURER: list[dict[str, Any]] = [
     {
@@ -98,18 +101,18 @@ STAFF_PASSWORD = "lugn-och-trygg-2026!"
 
 @dataclass
 class Staff:
-    national: Any
-    admin_a: Any
-    kvinna_a: Any
-    admin_b: Any
-    kvinna_b: Any
-    caseworker: Any
+    national: User
+    admin_a: User
+    kvinna_a: User
+    admin_b: User
+    kvinna_b: User
+    caseworker: User
     jour_a: Jour
     jour_b: Jour
     totp_secrets: dict[str, str]
 
 
-def make_staff_user(email: str, *, with_factor: bool = True, sign_pledge: bool = True) -> tuple[Any, str]:
+def make_staff_user(email: str, *, with_factor: bool = True, sign_pledge: bool = True) -> tuple[User, str]:
     """A staff user, optionally with TOTP activated and the current pledge signed; returns (user, secret)."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -134,7 +137,7 @@ def totp_code(secret: str, offset: int = 0) -> str:
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(secret, int(_time.time()) // 30 + offset))
+    return str(format_hotp_value(hotp_value(secret, int(_time.time()) // 30 + offset)))
 
 
 @pytest.fixture
@@ -145,7 +148,7 @@ def staff(sample_jourer: list[Jour]) -> Staff:
     jour_a = Jour.objects.get(slug="stockholm")
     jour_b = Jour.objects.get(slug="malmo")
     secrets: dict[str, str] = {}
-    users: dict[str, Any] = {}
+    users: dict[str, User] = {}
     for key, role, jour, municipality in [
         ("national", Role.NATIONAL_OFFICE, None, None),
         ("admin_a", Role.JOUR_ADMIN, jour_a, None),

@@ -55,7 +55,7 @@ def verdict_for(
 
 
 def route_params(pattern: URLPattern) -> frozenset[str]:
-    return frozenset(pattern.pattern.converters)  # type: ignore[attr-defined]
+    return frozenset(pattern.pattern.converters)
 
 
 def assert_matrix_covers(patterns: Sequence[Any], params: Mapping[str, frozenset[str]], what: str) -> None:

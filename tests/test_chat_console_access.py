@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -136,9 +137,9 @@ def test_the_console_handshake_is_refused_once_her_standing_changes(staff: Staff
     for name, user, change in changes:
         jour_as_it_was()
         cookie = session_cookie(user)
-        assert run(lambda cookie=cookie: handshake(cookie)) == (True, None), f"before: {name}"
+        assert run(functools.partial(handshake, cookie)) == (True, None), f"before: {name}"
         change()
-        assert run(lambda cookie=cookie: handshake(cookie)) == (False, 4403), f"after: {name}"
+        assert run(functools.partial(handshake, cookie)) == (False, 4403), f"after: {name}"
 
 
 @pytest.mark.parametrize("who", ["kvinna_a", "admin_a"])

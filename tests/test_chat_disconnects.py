@@ -233,10 +233,12 @@ async def scenario(served: Served) -> dict[str, Any]:
     await asyncio.sleep(1.0)
     answered: dict[str, Any] = {}
     for n, ws in enumerate(consoles):
-        heard[f"console{n}"] = log = []
+        log: list[dict[str, Any]] = []
+        heard[f"console{n}"] = log
         tasks.append(asyncio.create_task(_read_all(ws, log)))
     for ws, chat in hers:
-        heard[chat] = log = []
+        log = []
+        heard[chat] = log
         tasks.append(asyncio.create_task(_read_all(ws, log)))
     await asyncio.sleep(1.0)
     for n in range(4):

@@ -331,7 +331,7 @@ def test_the_console_has_its_own_rate_limit(staff: Staff) -> None:
         ok, console = await console_socket(cookie)
         assert ok
         await console.expect("state")
-        answers = []
+        answers: list[dict[str, Any]] = []
         for _ in range(40):
             await console.send(t="ping")
         while len(answers) < 40:

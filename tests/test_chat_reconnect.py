@@ -34,11 +34,12 @@ def db(function: Any) -> Any:
 
 
 async def get_chat(chat_id: str) -> Chat:
-    return await db(Chat.objects.get)(pk=chat_id)
+    chat: Chat = await db(Chat.objects.get)(pk=chat_id)
+    return chat
 
 
 async def chat_exists(chat_id: str) -> bool:
-    return await db(Chat.objects.filter(pk=chat_id).exists)()
+    return bool(await db(Chat.objects.filter(pk=chat_id).exists)())
 
 
 async def started(her: Socket) -> dict[str, Any]:

@@ -408,7 +408,7 @@ def test_moving_average_is_the_mean_of_the_first_window_then_exponential() -> No
     average: float | None = None
     for samples, value in enumerate(values):
         average = router.moving_average(previous=average, samples=samples, value=value, window=20)
-    assert average == pytest.approx(sum(values) / 20)
+    assert average is not None and average == pytest.approx(sum(values) / 20)
     # From then on each new chat weighs 1/window.
     after = router.moving_average(previous=average, samples=20, value=average + 2000.0, window=20)
     assert after == pytest.approx(average + 100.0)

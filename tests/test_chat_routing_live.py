@@ -43,7 +43,8 @@ def chats_on_in_malmo() -> None:
 
 
 async def get_chat(chat_id: str) -> Chat:
-    return await db(Chat.objects.get)(pk=chat_id)
+    chat: Chat = await db(Chat.objects.get)(pk=chat_id)
+    return chat
 
 
 async def start(jour: str | None = "stockholm", **extra: Any) -> tuple[Socket, dict[str, Any]]:

@@ -88,7 +88,7 @@ async def _expect(ws: Any, t: str, timeout: float = 5, **fields: Any) -> dict[st
     seen: list[Any] = []
     async with asyncio.timeout(timeout):
         while True:
-            frame = json.loads(await ws.recv())
+            frame: dict[str, Any] = json.loads(await ws.recv())
             seen.append(frame)
             if frame["t"] == t and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
@@ -98,6 +98,7 @@ def test_her_on_one_server_the_jourkvinna_on_the_other(
     staff: Staff, two_servers: list[tuple[int, Path]]
 ) -> None:
     from websockets.asyncio.client import connect
+    from websockets.typing import Origin
 
     client = Client()
     client.force_login(staff.kvinna_a)
@@ -109,8 +110,10 @@ def test_her_on_one_server_the_jourkvinna_on_the_other(
         console_url = f"ws://127.0.0.1:{console_port}/ws/personal/chatt/"
         her_url = f"ws://127.0.0.1:{her_port}/ws/chatt/"
         async with connect(
-            console_url, origin=f"http://127.0.0.1:{console_port}", additional_headers={"Cookie": cookie}
-        ) as console:  # type: ignore[arg-type]
+            console_url,
+            origin=Origin(f"http://127.0.0.1:{console_port}"),
+            additional_headers={"Cookie": cookie},
+        ) as console:
             await _expect(console, "state")
             await console.send(json.dumps({"t": "presence", "jour": staff.jour_a.pk, "available": True}))
             await _expect(console, "state", available=True)

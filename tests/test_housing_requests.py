@@ -104,7 +104,9 @@ def test_cancel_withdraws_the_pending_units(staff: Staff, units: tuple[HousingUn
     assert request.status == RequestStatus.CANCELLED
     assert set(request.items.values_list("state", flat=True)) == {ItemState.WITHDRAWN}
     with pytest.raises(ValidationError):
-        services.request_item_accept(actor=staff.admin_a, item=request.items.first())
+        item = request.items.first()
+        assert item is not None
+        services.request_item_accept(actor=staff.admin_a, item=item)
 
 
 def test_expiry_by_command_and_no_acceptance_after_the_deadline(

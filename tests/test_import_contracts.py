@@ -17,7 +17,8 @@ CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["t
 
 
 def contract(kind: str) -> dict[str, object]:
-    (found,) = [c for c in CONFIG["contracts"] if c["type"] == kind]
+    contracts: list[dict[str, object]] = CONFIG["contracts"]
+    (found,) = [c for c in contracts if c["type"] == kind]
     return found
 
 

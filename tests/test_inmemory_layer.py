@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from unittest import mock
 
-from fristad.web import layers
+from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
+
 from fristad.web.layers import InMemoryChannelLayer
 from tests.chat_helpers import run
 
@@ -36,8 +38,8 @@ def test_expired_messages_are_swept_at_most_once_a_second() -> None:
         await layer.send(channel, {"type": "old"})
         clock = [1000.0]
         with (
-            mock.patch.object(layers.time, "monotonic", lambda: clock[0]),
-            mock.patch.object(layers.ChannelsInMemoryChannelLayer, "_clean_expired") as sweep,
+            mock.patch.object(time, "monotonic", lambda: clock[0]),
+            mock.patch.object(ChannelsInMemoryChannelLayer, "_clean_expired") as sweep,
         ):
             layer._clean_expired()
             layer._clean_expired()

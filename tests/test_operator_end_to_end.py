@@ -14,6 +14,7 @@ Runs on CI against the real services (marked ``services``); without them it skip
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import re
@@ -139,7 +140,7 @@ def mail_to(inbox: Inbox, address: str) -> str:
     messages = wait_for(
         f"an e-mail to {address}", lambda: [m for m in inbox.received if address in m.recipients]
     )
-    links = [word for word in messages[-1].body.split() if "://" in word]
+    links: list[str] = [word for word in messages[-1].body.split() if "://" in word]
     assert len(links) == 1, messages[-1].body
     return links[0]
 
@@ -184,7 +185,7 @@ def readyz(port: int) -> tuple[int, str]:
 async def _expect(ws: Any, t: str, timeout: float = 10, **fields: Any) -> dict[str, Any]:
     async with asyncio.timeout(timeout):
         while True:
-            frame = json.loads(await ws.recv())
+            frame: dict[str, Any] = json.loads(await ws.recv())
             if frame["t"] == t and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
 
@@ -277,7 +278,7 @@ def test_an_operator_installs_runs_and_operates_fristad(
             start(f"app{n}", "serve", "--host", "127.0.0.1", "--port", str(port))
         start("worker", "worker")
         for port in ports:
-            wait_for(f"app on {port}", lambda port=port: port_open(port))
+            wait_for(f"app on {port}", functools.partial(port_open, port))
         assert readyz(ports[0]) == (200, "database ok\nredis ok\nchannel_layer ok\n")
 
         # The national office: her invite came by SMTP, the same link the terminal printed.
@@ -295,7 +296,9 @@ def test_an_operator_installs_runs_and_operates_fristad(
 
         # She invites a coordinator for the jour; that invite comes by SMTP as well.
         with psycopg.connect(database) as conn:
-            (jour_id,) = conn.execute("SELECT id FROM directory_jour WHERE slug = 'stockholm'").fetchone()
+            row = conn.execute("SELECT id FROM directory_jour WHERE slug = 'stockholm'").fetchone()
+        assert row is not None
+        (jour_id,) = row
         response = national.submit(
             "/personal/forbund/jourer/",
             {"email": "samordnare@fristad.test", "role": "jour_admin", "jour": str(jour_id)},

@@ -208,7 +208,8 @@ def is_same_origin(url: str) -> bool:
 def body_of(response: Any) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
-    return response.content
+    content: bytes = response.content
+    return content
 
 
 def css_urls(css: str) -> list[str]:

@@ -24,7 +24,7 @@ YEAR = stockholm_today().year
 def add(jour: Jour | None, n: int, *, month: int = 2, year: int = YEAR, **answers: object) -> None:
     fields = {"channel": "phone", "who": "woman", "age": "26_35", **answers}
     ContactRecord.objects.bulk_create(
-        [ContactRecord(jour=jour, date=dt.date(year, month, 3), **fields) for _ in range(n)]  # type: ignore[misc]
+        [ContactRecord(jour=jour, date=dt.date(year, month, 3), **fields) for _ in range(n)]
     )
 
 

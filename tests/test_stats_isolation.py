@@ -11,6 +11,7 @@ row in ``EXPECTED`` fails ``test_every_statistics_url_is_in_the_matrix``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pytest
@@ -83,6 +84,11 @@ def allowed(name: str, role: str, jour_key: str) -> bool:
     return HOME.get(role) == jour_key
 
 
+def _leaks(others: list[Jour], user: Any) -> set[str]:
+    """What must not appear: the other jours' strings, less what is hers anyway."""
+    return without_own(set().union(*(jour_strings(j) for j in others)), user)
+
+
 def url_for(name: str, jour: Jour | None) -> str:
     if "jour_id" not in EXPECTED[name][0]:
         return reverse(f"stats:{name}")
@@ -108,12 +114,10 @@ def test_matrix(world: Staff, name: str, role: str) -> None:
                 verdict=verdict_for(
                     anonymous=user is None,
                     who=EXPECTED[name][1] if method == "GET" else None,
-                    allowed=lambda jour_key=jour_key: allowed(name, role, jour_key),
+                    allowed=functools.partial(allowed, name, role, jour_key),
                 ),
                 fingerprint=fingerprint,
-                leaks=lambda others=others: without_own(
-                    set().union(*(jour_strings(j) for j in others)), user
-                ),
+                leaks=functools.partial(_leaks, others, user),
                 missing_url=url_for(name, None) if with_jour else None,
             )
 

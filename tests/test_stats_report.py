@@ -22,7 +22,7 @@ CSS = Path(__file__).resolve().parent.parent / "fristad" / "stats" / "static" / 
 def add(jour: Jour, n: int, *, year: int = YEAR, month: int = 1, **answers: object) -> None:
     fields = {"channel": "phone", "who": "woman", "age": "26_35", **answers}
     ContactRecord.objects.bulk_create(
-        [ContactRecord(jour=jour, date=dt.date(year, month, 10), **fields) for _ in range(n)]  # type: ignore[misc]
+        [ContactRecord(jour=jour, date=dt.date(year, month, 10), **fields) for _ in range(n)]
     )
 
 

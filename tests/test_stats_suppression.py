@@ -4,6 +4,7 @@ tables (seeded, so a failure is reproducible)."""
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Hashable
 from fractions import Fraction
@@ -94,7 +95,12 @@ def test_secondary_suppression_spreads_through_rows_and_columns_until_every_line
 
 def test_a_figure_shared_by_two_tables_is_hidden_in_both() -> None:
     # The jour's total contacts is the total of its channel row and of its "who" row.
-    values = {("channel", "phone"): 3, ("channel", "chat"): 30, ("who", "woman"): 20, ("who", "girl"): 13}
+    values: dict[Hashable, int] = {
+        ("channel", "phone"): 3,
+        ("channel", "chat"): 30,
+        ("who", "woman"): 20,
+        ("who", "girl"): 13,
+    }
     values["total"] = 33
     equations = [
         Equation((("channel", "phone"), ("channel", "chat")), "total"),
@@ -107,7 +113,7 @@ def test_a_figure_shared_by_two_tables_is_hidden_in_both() -> None:
 
 
 def test_links_hide_a_dependent_figure_and_that_spreads_too() -> None:
-    values = {"women": 3, "nights": 40, "nights_b": 200, "nights_t": 240}
+    values: dict[Hashable, int] = {"women": 3, "nights": 40, "nights_b": 200, "nights_t": 240}
     result = suppress(
         values,
         [Equation(("nights", "nights_b"), "nights_t")],
@@ -140,6 +146,10 @@ def assert_every_equation_holds(result: dict[Hashable, Cell], equations: list[Eq
         assert count != 1, f"one hidden figure in {equation}: it equals total minus the others"
 
 
+def _cell_in(period: Hashable, row: Hashable, column: Hashable) -> Hashable:
+    return (row, column, period)
+
+
 def random_table(rng: random.Random) -> tuple[dict[Hashable, int], list[Equation], list[Equation]]:
     """A table of jourer x categories with row and column totals (like the national table),
     each row also split into months, as a second table sharing the year column."""
@@ -163,7 +173,7 @@ def random_table(rng: random.Random) -> tuple[dict[Hashable, int], list[Equation
         equations += table_equations(
             list(range(n_rows)),
             list(range(n_cols)),
-            lambda r, c, p=p: (r, c, p),
+            functools.partial(_cell_in, p),
             row_total="T",
             column_total="T",
         )
@@ -296,8 +306,13 @@ def test_random_years_of_figures_leave_no_hidden_figure_determined(seed: int) ->
                 counts.update({c: 0 for c in columns if c.startswith(f"{field}:")})
                 counts[f"{field}:{'woman' if field == 'who' else 'unknown'}"] = counts["total"]
             contacts[(jour, month)] = counts
-    support = {(jours[0], 2): {"kind:police": 3, "kind:court": 9, "total": 12}}
-    counts_by_source = {"contacts": contacts, "housing": {}, "turned_away": {}, "support": support}
+    support: sources.Counts = {(jours[0], 2): {"kind:police": 3, "kind:court": 9, "total": 12}}
+    counts_by_source: dict[str, sources.Counts] = {
+        "contacts": contacts,
+        "housing": {},
+        "turned_away": {},
+        "support": support,
+    }
     values = report._values(counts_by_source, jour_months=False)
     equations = report._equations(jours)
     result = suppress(values, equations, links=report._links(jours))

@@ -63,7 +63,7 @@ def world(staff: Staff) -> tuple[SupportCase, Appointment]:
 def url_for(name: str, case: SupportCase, appointment: Appointment) -> str:
     pattern = next(p for p in urlpatterns if p.name == name)
     kwargs: dict[str, Any] = {"jour_id": case.jour_id}
-    params = pattern.pattern.converters  # type: ignore[attr-defined]
+    params = pattern.pattern.converters
     if "case_id" in params:
         kwargs["case_id"] = case.pk
     if "appointment_id" in params:

@@ -38,4 +38,4 @@ class StaffMFAAdapter(DefaultMFAAdapter):
         others = Authenticator.objects.filter(user_id=authenticator.user_id, type__in=SECOND_FACTORS).exclude(
             pk=authenticator.pk
         )
-        return others.exists()
+        return bool(others.exists())

@@ -62,4 +62,5 @@ def render_calendar(*, name: str, events: Iterable[CalendarEvent], now: datetime
             event.add("description", _text(item.description))
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar is untyped; to_ical() returns bytes
+    return ical

@@ -40,7 +40,7 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
 def has_second_factor(user: User) -> bool:
-    return is_mfa_enabled(user, types=SECOND_FACTORS)
+    return bool(is_mfa_enabled(user, types=SECOND_FACTORS))
 
 
 def second_factor_user_ids(user_ids: Collection[int]) -> set[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -74,7 +74,15 @@ def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode("ascii")).decode()
 
 
-class EncryptedTextField(models.TextField):
+if TYPE_CHECKING:
+    # django-stubs makes fields generic (set type, get type); Django's classes are not
+    # subscriptable at run time.
+    _TextField = models.TextField[str, str]
+else:
+    _TextField = models.TextField
+
+
+class EncryptedTextField(_TextField):
     """A text column stored encrypted. Not searchable or sortable in SQL, by design.
 
     The empty string stays empty (nothing to protect, and forms can tell "not given").

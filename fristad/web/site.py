@@ -9,6 +9,7 @@ from django.http import HttpRequest
 def site_base_url(request: HttpRequest | None = None) -> str:
     """SITE_URL when set (production: links never depend on a request's Host header),
     else the address this request came to (a laptop)."""
-    if settings.SITE_URL or request is None:
-        return settings.SITE_URL
+    site_url: str = settings.SITE_URL
+    if site_url or request is None:
+        return site_url
     return request.build_absolute_uri("/")
