@@ -85,7 +85,7 @@ HER_PAGE = "/chatt/stockholm/"
 CONSOLE_PAGE = "/personal/chatt/"
 
 
-def page_strings(page: Any, element_id: str) -> dict[str, str]:
+def page_strings(page: Any, element_id: str) -> dict[str, Any]:
     """The page's own translated strings (its json_script), so the tests hold in any language."""
     return dict(page.evaluate("(id) => JSON.parse(document.getElementById(id).textContent)", element_id))
 
