@@ -68,6 +68,16 @@ def _unit_errors(data: UnitData, today: date) -> dict[str, list[str]]:
         errors["security_level"] = [_("Choose the security level from the list.")]
     if data.staffed_hours not in StaffedHours.values:
         errors["staffed_hours"] = [_("Choose the staffed hours from the list.")]
+    errors.update(_places_errors(data))
+    unknown = [code for code in data.languages if code not in Language.values]
+    if unknown:
+        errors["languages"] = [_("Choose languages from the list.")]
+    return errors
+
+
+def _places_errors(data: UnitData) -> dict[str, list[str]]:
+    """The places, and the limits on children, within bounds."""
+    errors: dict[str, list[str]] = {}
     if not 1 <= data.places_adults <= MAX_PLACES:
         errors["places_adults"] = [_("Places for adults: between 1 and %(n)d.") % {"n": MAX_PLACES}]
     if not 0 <= data.places_children <= MAX_PLACES:
@@ -78,9 +88,6 @@ def _unit_errors(data: UnitData, today: date) -> dict[str, list[str]]:
         ]
     if data.son_age_limit is not None and not 0 <= data.son_age_limit <= MAX_CHILD_AGE:
         errors["son_age_limit"] = [_("The age limit for sons must be between 0 and 17, or empty for none.")]
-    unknown = [code for code in data.languages if code not in Language.values]
-    if unknown:
-        errors["languages"] = [_("Choose languages from the list.")]
     return errors
 
 
