@@ -28,4 +28,7 @@ def test_only_events_sends_over_the_channel_layer() -> None:
 
 
 def test_the_consumers_only_subscribe() -> None:
-    assert layer_calls(CHAT / "consumers.py") <= {"group_add", "group_discard"}
+    modules = sorted((CHAT / "consumers").glob("*.py"))
+    assert {path.name for path in modules} >= {"her.py", "console.py"}
+    for path in modules:
+        assert layer_calls(path) <= {"group_add", "group_discard"}, path.name

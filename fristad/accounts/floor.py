@@ -68,7 +68,7 @@ def floor_facts(*, user_ids: Collection[int]) -> dict[int, FloorFacts]:
     return {pk: FloorFacts(second_factor=pk in factors, pledge_signed=pk in signed) for pk in ids}
 
 
-def staff_floor(
+def staff_floor(  # noqa: PLR0911  one ordered decision: one return per reason, first failing wins
     *, user: Any, session: SessionData, now: float, facts: FloorFacts | None = None
 ) -> str | None:
     """None if she stands on the staff floor now, else the reason (one of the names above).

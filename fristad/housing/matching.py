@@ -107,7 +107,7 @@ class Match:
         return [describe(code) for code in self.codes]
 
 
-def misfit_codes(needs: Needs, unit: UnitFacts) -> list[Misfit]:
+def misfit_codes(needs: Needs, unit: UnitFacts) -> list[Misfit]:  # noqa: C901, PLR0912  a flat check per need
     """What does not fit, as codes; empty for a full match."""
     found: list[Misfit] = []
     if unit.free_adults < needs.adults:

@@ -21,6 +21,19 @@ from fristad.stats.models import MULTI_CHOICE, AgeBand, Channel, ContactRecord, 
 from fristad.stats.periods import oldest_allowed, stockholm_today
 
 
+def _date_problem(date: Any, today: dt.date) -> str | None:
+    """What is wrong with the contact's date, if anything."""
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        return _("Give the date of the contact.")
+    if date > today:
+        return _("The date cannot be in the future.")
+    if date < oldest_allowed(today):
+        return _(
+            "Contacts older than a year cannot be recorded or changed (the oldest date is %(date)s)."
+        ) % {"date": date_format(oldest_allowed(today), "Y-m-d")}
+    return None
+
+
 def _clean(
     *,
     date: Any,
@@ -35,15 +48,9 @@ def _clean(
     """The column values, or a ValidationError naming every problem by field."""
     errors: dict[str, list[str]] = {}
     today = stockholm_today()
-    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        errors["date"] = [_("Give the date of the contact.")]
-    elif date > today:
-        errors["date"] = [_("The date cannot be in the future.")]
-    elif date < oldest_allowed(today):
-        errors["date"] = [
-            _("Contacts older than a year cannot be recorded or changed (the oldest date is %(date)s).")
-            % {"date": date_format(oldest_allowed(today), "Y-m-d")}
-        ]
+    date_problem = _date_problem(date, today)
+    if date_problem:
+        errors["date"] = [date_problem]
     if channel not in Channel.values:
         errors["channel"] = [_("Choose how the contact came in.")]
     if who not in Who.values:

@@ -79,7 +79,7 @@ def is_small(value: int, threshold: int = THRESHOLD) -> bool:
     return 0 < value < threshold
 
 
-def suppress(
+def suppress(  # noqa: C901  secondary suppression: its spreading closure shares the states it changes
     values: Mapping[Hashable, int],
     equations: Iterable[Equation] = (),
     *,
@@ -90,16 +90,7 @@ def suppress(
     but missing from ``values`` count as published zeros."""
     equations = list(equations)
     links = list(links)
-    value: dict[Hashable, int] = dict(values)
-    for equation in equations:
-        for key in (*equation.parts, equation.total):
-            value.setdefault(key, 0)
-    for a, b in links:
-        value.setdefault(a, 0)
-        value.setdefault(b, 0)
-    for key, count in value.items():
-        if count < 0:
-            raise ValueError(f"a count cannot be negative: {key!r} = {count}")
+    value = _with_zeros(values, equations, links)
 
     state = {
         key: State.PRIMARY if is_small(count, threshold) else State.SHOWN for key, count in value.items()
@@ -170,6 +161,23 @@ def suppress(
     return {key: Cell(value[key], state[key]) for key in value}
 
 
+def _with_zeros(
+    values: Mapping[Hashable, int], equations: list[Equation], links: list[tuple[Hashable, Hashable]]
+) -> dict[Hashable, int]:
+    """The figures, with every key an equation or a link names as a zero if missing."""
+    value: dict[Hashable, int] = dict(values)
+    for equation in equations:
+        for key in (*equation.parts, equation.total):
+            value.setdefault(key, 0)
+    for a, b in links:
+        value.setdefault(a, 0)
+        value.setdefault(b, 0)
+    for key, count in value.items():
+        if count < 0:
+            raise ValueError(f"a count cannot be negative: {key!r} = {count}")
+    return value
+
+
 def _determined(
     equations: list[Equation], of_key: Mapping[Hashable, list[int]], hidden: set[Hashable]
 ) -> set[Hashable]:
@@ -205,18 +213,7 @@ def _determined(
 def _pinned(group: list[Hashable], equations: list[Equation]) -> set[Hashable]:
     """Gauss-Jordan elimination modulo a large prime on sparse rows (a dict per equation): the
     equations are short and each figure is in a few of them, so rows stay small."""
-    column = {key: i for i, key in enumerate(group)}
-    rows: list[dict[int, int]] = []
-    for equation in equations:
-        line: dict[int, int] = {}
-        for part in equation.parts:
-            if part in column:
-                line[column[part]] = line.get(column[part], 0) + 1
-        if equation.total in column:
-            line[column[equation.total]] = line.get(column[equation.total], 0) - 1
-        line = {c: x % _PRIME for c, x in line.items() if x % _PRIME}
-        if line:
-            rows.append(line)
+    rows = _sparse_rows(group, equations)
     where: dict[int, set[int]] = defaultdict(set)
     for r, line in enumerate(rows):
         for c in line:
@@ -245,6 +242,24 @@ def _pinned(group: list[Hashable], equations: list[Equation]) -> set[Hashable]:
         used.add(r)
         pivot_row[col] = r
     return {group[col] for col, r in pivot_row.items() if all(c in pivot_row for c in rows[r])}
+
+
+def _sparse_rows(group: list[Hashable], equations: list[Equation]) -> list[dict[int, int]]:
+    """Each equation as a row over the group's columns (parts +1, the total -1, mod the
+    prime), leaving out rows with nothing in the group."""
+    column = {key: i for i, key in enumerate(group)}
+    rows: list[dict[int, int]] = []
+    for equation in equations:
+        line: dict[int, int] = {}
+        for part in equation.parts:
+            if part in column:
+                line[column[part]] = line.get(column[part], 0) + 1
+        if equation.total in column:
+            line[column[equation.total]] = line.get(column[equation.total], 0) - 1
+        line = {c: x % _PRIME for c, x in line.items() if x % _PRIME}
+        if line:
+            rows.append(line)
+    return rows
 
 
 def table_equations(
