@@ -121,6 +121,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form field renders through one template, web/forms/field.html (fristad/web/forms.py).
+FORM_RENDERER = "fristad.web.forms.FormRenderer"
 
 # --- Databases -------------------------------------------------------------------
 DATABASES = {

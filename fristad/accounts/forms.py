@@ -138,7 +138,18 @@ class PhoneForm(forms.Form):
         return data
 
 
-PhoneFormSet = forms.formset_factory(PhoneForm, extra=1, max_num=6, validate_max=True, can_delete=True)
+class _PhoneRows(forms.BaseFormSet):
+    """The phones of the profile page; each row's deletion box says what it does."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this phone")
+
+
+PhoneFormSet = forms.formset_factory(
+    PhoneForm, formset=_PhoneRows, extra=1, max_num=6, validate_max=True, can_delete=True
+)
 
 
 class ShiftForm(forms.Form):

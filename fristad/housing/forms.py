@@ -32,19 +32,6 @@ DATE_INVALID = _("Write the date as YYYY-MM-DD, for example 2026-03-31.")
 LANGUAGE_CHOICES = [(code, label) for code, label in Language.choices]
 
 
-class AccessibleForm(forms.Form):
-    """Marks fields with errors (aria-invalid) and ties them to their messages."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"{bound.auto_id}_error"}
-                )
-
-
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -83,7 +70,7 @@ def _count(
     )
 
 
-class UnitForm(AccessibleForm):
+class UnitForm(forms.Form):
     name = forms.CharField(label=_("Internal name"), max_length=80)
     address = forms.CharField(
         label=_("Street address (encrypted; only staff with housing rights see it)"),
@@ -165,7 +152,7 @@ class UnitForm(AccessibleForm):
         )
 
 
-class VacancyForm(AccessibleForm):
+class VacancyForm(forms.Form):
     free_adults = _count(_("Free places for adults"), 0, 60)
     free_children = _count(_("Free places for children"), 0, 60)
 
@@ -173,7 +160,7 @@ class VacancyForm(AccessibleForm):
 # --- Needs: adults, children, features, area ----------------------------------------
 
 
-class ChildForm(AccessibleForm):
+class ChildForm(forms.Form):
     age = forms.IntegerField(
         label=_("Age"),
         required=False,
@@ -245,7 +232,7 @@ def child_formset(data: Any = None, *, rows: int = 4) -> _ChildFormSet:
     return cast(_ChildFormSet, formset)
 
 
-class NeedsForm(AccessibleForm):
+class NeedsForm(forms.Form):
     adults = _count(_("Adults"), 1, MAX_ADULTS, initial=1)
     wheelchair = forms.BooleanField(label=_("Wheelchair"), required=False)
     limited_mobility = forms.BooleanField(label=_("Limited mobility"), required=False)
@@ -336,7 +323,7 @@ class NeedsForm(AccessibleForm):
         )
 
 
-class RequestForm(AccessibleForm):
+class RequestForm(forms.Form):
     case_reference = forms.CharField(
         label=_("The municipality's case reference (never a name or a personal identity number)"),
         max_length=40,
@@ -359,7 +346,7 @@ class RequestForm(AccessibleForm):
         cast(forms.ChoiceField, self.fields["unit"]).choices = units
 
 
-class AcceptForm(AccessibleForm):
+class AcceptForm(forms.Form):
     start = _date(_("Start date"))
     daily_rate_woman = forms.DecimalField(
         label=_("Daily rate for the woman (kronor)"),
@@ -377,7 +364,7 @@ class AcceptForm(AccessibleForm):
     )
 
 
-class DeclineForm(AccessibleForm):
+class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=DeclineReason.choices,
@@ -386,7 +373,7 @@ class DeclineForm(AccessibleForm):
     )
 
 
-class OwnStayForm(AccessibleForm):
+class OwnStayForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, choices=[])
     adults = _count(_("Women"), 1, MAX_ADULTS, initial=1)
     start = _date(_("Start date"))
@@ -397,11 +384,11 @@ class OwnStayForm(AccessibleForm):
         cast(forms.ChoiceField, self.fields["unit"]).choices = units
 
 
-class EndForm(AccessibleForm):
+class EndForm(forms.Form):
     end = _date(_("Last day: the day they moved out"))
 
 
-class TurnedAwayForm(AccessibleForm):
+class TurnedAwayForm(forms.Form):
     day = _date(_("Date of the enquiry"))
     reason = forms.ChoiceField(label=_("Reason"), choices=TurnedAwayReason.choices, widget=forms.RadioSelect)
     women = _count(_("Women"), 1, MAX_ADULTS, initial=1)

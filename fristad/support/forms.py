@@ -21,25 +21,10 @@ from fristad.support.rules import (
 )
 
 
-class _Described(forms.Form):
-    """Ties each field's help and errors to it (``aria-describedby``, ``aria-invalid``)."""
+class _PeopleField(forms.TypedMultipleChoiceField):
+    """The jourkvinnor to choose; web/forms/field.html shows ``empty_text`` when there are none."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_help"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                field = self.fields[name]
-                ids = [f"{self[name].auto_id}_error"]
-                if field.help_text:
-                    ids.append(f"{self[name].auto_id}_help")
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-                field.widget.attrs["aria-invalid"] = "true"
+    empty_text = _("No one to choose.")
 
 
 def _rule(clean: Callable[[str], str], value: str) -> str:
@@ -49,7 +34,7 @@ def _rule(clean: Callable[[str], str], value: str) -> str:
         raise forms.ValidationError(str(problem)) from None
 
 
-class CaseForm(_Described):
+class CaseForm(forms.Form):
     alias = forms.CharField(
         label=_("First name or alias she chose"),
         max_length=200,
@@ -71,7 +56,7 @@ class CaseForm(_Described):
         return _rule(clean_phone, self.cleaned_data.get("phone", ""))
 
 
-class AppointmentForm(_Described):
+class AppointmentForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of appointment"),
         choices=AppointmentKind.choices,
@@ -112,7 +97,7 @@ class AppointmentForm(_Described):
         required=False,
         help_text=_("Like: Polishuset, Kungsholmsgatan. Shown here only, never in calendar feeds."),
     )
-    people = forms.TypedMultipleChoiceField(
+    people = _PeopleField(
         label=_("Who goes with her"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
