@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -138,7 +138,13 @@ class PhoneForm(forms.Form):
         return data
 
 
-class _PhoneRows(forms.BaseFormSet):
+if TYPE_CHECKING:
+    _FormSet = forms.BaseFormSet[forms.Form]
+else:  # Django's formset is not subscriptable at run time
+    _FormSet = forms.BaseFormSet
+
+
+class _PhoneRows(_FormSet):
     """The phones of the profile page; each row's deletion box says what it does."""
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
