@@ -1,6 +1,7 @@
 """Writes: record, correct and remove an anonymous contact record.
 
-The chat records its contacts through these functions too (stats never imports chat).
+A chat is recorded through the same form (the console links to it); the chat app never
+calls these functions and stats never imports chat.
 No audit event is written: its timestamp next to a record's id would tell when a
 contact happened, which the record itself deliberately does not keep.
 """
