@@ -3,7 +3,6 @@ waiting chat's place and expected wait, and the queue's counts for the operator'
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -157,22 +156,23 @@ def queue_notices(snapshot: router.Snapshot | None = None) -> dict[str, dict[str
     snapshot = snapshot or routing_snapshot(timezone.now())
     estimates = queue_estimates(snapshot)
     network_handling = handling_seconds(None)
+    # Her wait if she said yes now, once per jour (not per chat: a broadcast with the
+    # site's 200 waiting chats stays a few router passes): as a new chat of her jour that
+    # may go anywhere, behind the queue as it is: never a shorter wait than her own would be.
+    any_waits: dict[int, int | None] = {}
     notices: dict[str, dict[str, Any]] = {}
     for chat in snapshot.waiting:
         position, wait = estimates[chat.id]
         answerable = any(router.may_answer(a, chat) for a in snapshot.agents)
         notice: dict[str, Any] = {"position": position, "wait": wait, "open": answerable}
         if not router.in_overflow(chat) and chat.jour_id is not None:
-            others = replace(snapshot, waiting=tuple(c for c in snapshot.waiting if c.id != chat.id))
             network = router.network_open(snapshot, besides=chat.jour_id)
-            notice["network"] = network
-            notice["any_wait"] = (
-                router.arrival_wait_seconds(
-                    others, jour_id=chat.jour_id, any_jour=True, handling_seconds=network_handling
+            if network and chat.jour_id not in any_waits:
+                any_waits[chat.jour_id] = router.arrival_wait_seconds(
+                    snapshot, jour_id=chat.jour_id, any_jour=True, handling_seconds=network_handling
                 )
-                if network
-                else None
-            )
+            notice["network"] = network
+            notice["any_wait"] = any_waits[chat.jour_id] if network else None
             notice["ask"] = network and router.offer_again(chat, snapshot.now)
         notices[chat.id] = notice
     return notices
